@@ -1,0 +1,186 @@
+"""The topic catalogue as code: the one source for topics, ACLs, manifests and docs.
+
+Each topic names its key, partitions, retention or compaction, who produces and who
+consumes it, and the events it carries. Per-provider topics are templates expanded for
+every provider in the provider registry, so a provider's identity is the topic that access
+control lets it write to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from msa_contracts import events as ev
+from msa_contracts.events import Event
+
+SERVICES = ("intake", "casework", "billing", "reporting")
+DAY_MS = 24 * 3600 * 1000
+FOREVER = -1
+PROVIDER = "provider:{provider}"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One Kafka topic and its contract."""
+
+    name: str
+    description: str
+    key: str
+    partitions: int
+    events: tuple[type[Event], ...]
+    producers: tuple[str, ...]
+    consumers: tuple[str, ...]
+    retention_ms: int = FOREVER
+    compacted: bool = False
+    provider: str | None = None
+    extra_config: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def config(self) -> dict[str, str]:
+        """Kafka topic configuration."""
+        cfg = {"retention.ms": str(self.retention_ms)}
+        if self.compacted:
+            cfg |= {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}
+        return cfg | self.extra_config
+
+    @property
+    def event_types(self) -> tuple[str, ...]:
+        return tuple(cls.ce_type() for cls in self.events)
+
+    def for_provider(self, provider: str) -> Topic:
+        def sub(items: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(i.format(provider=provider) for i in items)
+
+        return Topic(
+            name=self.name.format(provider=provider),
+            description=self.description,
+            key=self.key,
+            partitions=self.partitions,
+            events=self.events,
+            producers=sub(self.producers),
+            consumers=sub(self.consumers),
+            retention_ms=self.retention_ms,
+            compacted=self.compacted,
+            provider=provider,
+            extra_config=self.extra_config,
+        )
+
+
+def dead_letter_topic(service: str) -> str:
+    return f"msa.{service}.dead-letter"
+
+
+def consumer_group(service: str) -> str:
+    return f"msa-{service}"
+
+
+CASE_FEED = (
+    ev.CaseOpened, ev.CaseAssessed, ev.CaseAssigned, ev.CaseWaitlisted, ev.CaseReassigned,
+    ev.ModuleChanged, ev.MentorMatched, ev.ReferralRecorded, ev.CaseClosed,
+    ev.IntegrationPlanAgreed, ev.GoalProgressRecorded, ev.GoalAchieved, ev.GoalDropped,
+    ev.PlanReviewDue, ev.PlanReviewRecorded, ev.FachleistungApproved, ev.FachleistungRejected,
+    ev.FachleistungExpired,
+)  # fmt: skip
+PROVIDER_FEED = (
+    ev.CaseAssigned, ev.CaseReassigned, ev.CaseClosed, ev.ModuleChanged,
+    ev.IntegrationPlanAgreed, ev.IntegrationPlanRejected, ev.GoalProgressRecorded,
+    ev.GoalAchieved, ev.GoalDropped, ev.PlanReviewDue, ev.PlanReviewRecorded,
+    ev.FachleistungApproved,
+    ev.FachleistungRejected, ev.FachleistungExpired, ev.MentorMatched, ev.ReferralRecorded,
+    ev.ProviderReportRejected,
+)  # fmt: skip
+
+SHARED_TOPICS: tuple[Topic, ...] = (
+    Topic("msa.allocation.notices", "Allocation notices from the state's allocation system; "
+          "identities sealed to intake's key.", "notice_id", 3, (ev.PersonAllocated,),
+          ("allocation-system",), ("intake",), retention_ms=7 * DAY_MS),
+    Topic("msa.intake.persons", "Arrivals and their changes, pseudonymous.", "person_ref", 6,
+          (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
+           ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),
+    Topic("msa.casework.cases", "The case lifecycle: assignment, modules, plans, goals, "
+          "approvals.", "case_id", 6, CASE_FEED, ("casework",), ("billing", "reporting")),
+    Topic("msa.billing.ledger", "Accepted hours, budget thresholds and invoices.",
+          "case_id (hours, budgets) or provider_id (invoices)", 6,
+          (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected),
+          ("billing",), ("reporting",)),
+    Topic("msa.reporting.measure-outcomes", "Measure outcomes per period after small-cell "
+          "suppression; compacted: the latest record per key is the current state.",
+          "measure_id:period", 3, (ev.MeasureOutcomeReported,), ("reporting",),
+          ("reporting-consumers",), compacted=True),
+    Topic("msa.clock", "One tick per (simulated or real) day for time-driven behaviour.",
+          "'clock'", 1, (ev.DayStarted,), ("scheduler",),
+          ("casework", "billing", "reporting"), retention_ms=30 * DAY_MS),
+)  # fmt: skip
+
+PROVIDER_TOPICS: tuple[Topic, ...] = (
+    Topic("msa.provider.{provider}.reports", "What the provider reports: plans, reviews, goal "
+          "progress, Fachleistung requests, referrals.", "case_id", 3,
+          (ev.IntegrationPlanSubmitted, ev.PlanReviewed, ev.GoalProgressReported,
+           ev.FachleistungRequested, ev.ReferralMade), (PROVIDER,), ("casework",)),
+    Topic("msa.provider.{provider}.hours", "Hour entries (Fachleistungsstunden) logged by the "
+          "provider.", "case_id", 3, (ev.HoursLogged,), (PROVIDER,), ("billing",)),
+    Topic("msa.provider.{provider}.assignments", "Assignments and casework's answers to the "
+          "provider's reports.", "case_id", 3, PROVIDER_FEED, ("casework",), (PROVIDER,)),
+    Topic("msa.provider.{provider}.feedback", "Billing's answer to every hour entry, budget "
+          "warnings and invoices.", "case_id (entries) or provider_id (invoices)", 3,
+          (ev.HoursAccepted, ev.HoursRejected, ev.BudgetThresholdReached, ev.InvoiceIssued,
+           ev.InvoiceCorrected), ("billing",), (PROVIDER,)),
+)  # fmt: skip
+
+
+def dead_letter_topics() -> tuple[Topic, ...]:
+    return tuple(
+        Topic(dead_letter_topic(s), f"Messages {s} could not process, with the reason in the "
+              "dlq_* headers and the original headers kept.", "original key", 1, (),
+              (s,), ("operations",), retention_ms=30 * DAY_MS)
+        for s in SERVICES
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All topics for a given set of providers."""
+
+    providers: tuple[str, ...]
+
+    def shared(self) -> tuple[Topic, ...]:
+        return SHARED_TOPICS + dead_letter_topics()
+
+    def for_provider(self, provider: str) -> tuple[Topic, ...]:
+        return tuple(t.for_provider(provider) for t in PROVIDER_TOPICS)
+
+    def all_topics(self) -> tuple[Topic, ...]:
+        per_provider = tuple(t for p in self.providers for t in self.for_provider(p))
+        return self.shared() + per_provider
+
+    def topic(self, name: str) -> Topic:
+        for t in self.all_topics():
+            if t.name == name:
+                return t
+        raise KeyError(f"no topic {name!r} in the catalogue")
+
+    def produced_by(self, actor: str) -> tuple[Topic, ...]:
+        return tuple(t for t in self.all_topics() if actor in t.producers)
+
+    def consumed_by(self, actor: str) -> tuple[Topic, ...]:
+        return tuple(t for t in self.all_topics() if actor in t.consumers)
+
+    def provider_topic(self, provider: str, kind: str) -> str:
+        return f"msa.provider.{provider}.{kind}"
+
+    def provider_of(self, topic_name: str) -> str | None:
+        """The provider whose topic this is (its identity), or None."""
+        parts = topic_name.split(".")
+        if len(parts) == 4 and parts[:2] == ["msa", "provider"] and parts[2] in self.providers:
+            return parts[2]
+        return None
+
+
+def catalogue(providers: Iterable[str] | None = None) -> Catalogue:
+    """The catalogue for the given providers, by default those of the provider registry."""
+    if providers is None:
+        from msa_contracts.reference import load_reference
+
+        providers = [p.id for p in load_reference().providers]
+    return Catalogue(tuple(providers))

@@ -1,0 +1,94 @@
+"""Kafka wiring: the FastStream broker, the relay's producer, and subscriptions whose
+delivery semantics are explicit (own group, offsets committed only after processing)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaMessage
+from faststream.message import StreamMessage
+
+from msa_kit.processing import Processor, Subscription
+from msa_kit.records import RawRecord
+
+
+def make_broker(bootstrap: str, *, service: str, graceful_timeout_s: float) -> KafkaBroker:
+    """A broker whose producer is idempotent with acks=all, and whose subscribers ack only
+    after a record was fully handled (never the auto-commit default)."""
+    return KafkaBroker(
+        bootstrap,
+        client_id=f"msa-{service}",
+        enable_idempotence=True,
+        acks="all",
+        graceful_timeout=graceful_timeout_s,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        logger=logging.getLogger(f"msa.{service}.broker"),
+    )
+
+
+def make_producer(bootstrap: str, *, service: str, linger_ms: int) -> AIOKafkaProducer:
+    """The outbox relay's producer: idempotent (acks=all), ordered per partition."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=f"msa-{service}-relay",
+        enable_idempotence=True,
+        linger_ms=linger_ms,
+        request_timeout_ms=15000,
+    )
+
+
+async def lenient_parser(record: Any, default: Any) -> StreamMessage[Any]:
+    """FastStream's own parser, fed headers it cannot choke on.
+
+    Its parser decodes every header as UTF-8 and fails on invalid bytes or null values; with
+    a nack-on-error policy that record would be redelivered forever. Here such headers are
+    made safe for FastStream's view only: ``raw_message`` keeps the original bytes, which our
+    validation rejects into the dead-letter topic.
+    """
+    safe = dataclasses.replace(record, headers=[(k, _safe(v)) for k, v in record.headers or ()])
+    msg: StreamMessage[Any] = await default(safe)
+    msg.raw_message = record
+    return msg
+
+
+def _safe(value: bytes | None) -> bytes:
+    if value is None:
+        return b""
+    return value.decode("utf-8", errors="replace").encode("utf-8")
+
+
+async def raw_decoder(msg: StreamMessage[Any], _default: Any) -> bytes:
+    return msg.body
+
+
+def subscribe(
+    broker: KafkaBroker,
+    processor: Processor,
+    topics: Sequence[str],
+    sub: Subscription,
+    *,
+    group_id: str,
+    title: str,
+) -> None:
+    """Consume ``topics`` in consumer group ``group_id`` from the earliest offset, handing
+    every record to ``processor``; the offset is committed only after it returns."""
+
+    async def consume(msg: KafkaMessage) -> None:
+        await processor.process(RawRecord.from_consumer_record(msg.raw_message), sub)
+
+    consume.__name__ = title.replace("-", "_").replace(".", "_")
+    broker.subscriber(
+        *topics,
+        group_id=group_id,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        auto_offset_reset="earliest",
+        parser=lenient_parser,
+        decoder=raw_decoder,
+        title=title,
+        max_poll_interval_ms=10 * 60 * 1000,
+    )(consume)

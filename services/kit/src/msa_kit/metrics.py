@@ -1,0 +1,21 @@
+"""Prometheus metrics shared by every service (exposed on /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+MESSAGES = Counter(
+    "msa_messages_total",
+    "Kafka records handled, by topic and outcome",
+    ["topic", "outcome"],
+)
+HANDLE_SECONDS = Histogram(
+    "msa_handle_seconds",
+    "Time to handle one record, including its transaction",
+    ["topic"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+DEAD_LETTERS = Counter("msa_dead_letters_total", "Records sent to the dead-letter topic", ["code"])
+OUTBOX_PUBLISHED = Counter("msa_outbox_published_total", "Outbox records published")
+OUTBOX_PENDING = Gauge("msa_outbox_pending", "Outbox records found pending at the last poll")
+INFRA_RETRIES = Counter("msa_infra_retries_total", "Retries because a dependency was away")

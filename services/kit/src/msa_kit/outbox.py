@@ -1,0 +1,121 @@
+"""Transactional outbox: events are stored with the state change, and published later.
+
+``Outbox.add`` runs inside the caller's transaction, so the state change and the record of
+what to publish commit together or not at all. ``OutboxRelay`` (relay.py) publishes pending
+records in the order they were written and marks them; after a crash it simply publishes
+what is still pending, so consumers may see a record twice and drop it by event id.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from msa_contracts.envelope import encode
+from msa_contracts.events import Event
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+OUTBOX = "outbox"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event to publish on a topic, with the ids that tie it to its cause."""
+
+    topic: str
+    event: Event
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    event_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RawOutgoing:
+    """Bytes to publish as they are (dead letters keep the original record's bytes)."""
+
+    topic: str
+    key: bytes
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...]
+    event_id: str
+    type: str
+
+
+class _MonotonicNs:
+    """Write order across this process: wall-clock nanoseconds, strictly increasing."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def __call__(self) -> int:
+        self._last = max(self._last + 1, time.time_ns())
+        return self._last
+
+
+_order = _MonotonicNs()
+
+
+class Outbox:
+    """Writes outgoing events as pending records in the service's ``outbox`` collection."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], source: str) -> None:
+        self._coll = db[OUTBOX]
+        self._source = source
+
+    async def ensure_indexes(self) -> None:
+        await self._coll.create_index([("published", ASCENDING), ("order", ASCENDING)])
+
+    async def add(
+        self, session: AsyncClientSession, items: list[Outgoing], now: datetime
+    ) -> list[str]:
+        """Store ``items`` as pending in the caller's transaction; returns their event ids."""
+        if not items:
+            return []
+        docs = [self._doc(item, now) for item in items]
+        await self._coll.insert_many(docs, session=session, ordered=True)
+        return [d["_id"] for d in docs]
+
+    async def add_raw(
+        self, session: AsyncClientSession, items: list[RawOutgoing], now: datetime
+    ) -> None:
+        """Store pre-encoded records as pending in the caller's transaction."""
+        if items:
+            docs = [
+                {
+                    "_id": i.event_id, "order": _order(), "topic": i.topic, "key": i.key,
+                    "value": i.value, "headers": [[k, v] for k, v in i.headers],
+                    "type": i.type, "created_at": now, "published": False,
+                }
+                for i in items
+            ]  # fmt: skip
+            await self._coll.insert_many(docs, session=session, ordered=True)
+
+    def _doc(self, item: Outgoing, now: datetime) -> dict[str, Any]:
+        event_id = item.event_id or str(uuid.uuid4())
+        record = encode(
+            item.event,
+            event_id=event_id,
+            source=self._source,
+            time=now,
+            correlation_id=item.correlation_id,
+            causation_id=item.causation_id,
+        )
+        return {
+            "_id": event_id,
+            "order": _order(),
+            "topic": item.topic,
+            "key": record.key,
+            "value": record.value,
+            "headers": [[k, v] for k, v in record.headers],
+            "type": item.event.ce_type(),
+            "created_at": now,
+            "published": False,
+        }
+
+    async def pending_count(self) -> int:
+        return await self._coll.count_documents({"published": False})

@@ -1,0 +1,192 @@
+"""Effectively-once processing of one Kafka record.
+
+For each record: decode and validate it (a record that is no valid event is dead-lettered
+at once, and on provider topics answered with a rejection); skip it if the inbox has its
+id; else run the service's handler in one transaction with the inbox record and the
+outbox records it emits. A failing handler is retried a bounded number of times, then the
+record is dead-lettered with the reason, again through the outbox, in one transaction with
+its inbox record, so it lands on the dead-letter topic exactly once. When the database is
+unreachable nothing is acknowledged: the record is retried until it is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+import structlog
+from msa_contracts.envelope import Envelope, InvalidMessage, decode
+from msa_contracts.events import Event
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from msa_kit.dead_letter import DeadLetter, dead_letter_outgoing
+from msa_kit.inbox import AlreadyProcessed, Inbox
+from msa_kit.logging import get_logger
+from msa_kit.metrics import HANDLE_SECONDS, INFRA_RETRIES, MESSAGES
+from msa_kit.mongo import INFRA_ERRORS, in_transaction
+from msa_kit.outbox import Outbox, Outgoing
+from msa_kit.records import RawRecord
+
+log = get_logger("msa_kit.processing")
+Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class Context:
+    """What a handler gets: the event, the transaction's session, ``now`` and ``emit``."""
+
+    envelope: Envelope
+    record: RawRecord
+    session: AsyncClientSession
+    now: datetime
+    provider: str | None
+    emitted: list[Outgoing] = field(default_factory=list)
+
+    @property
+    def event(self) -> Event:
+        return self.envelope.event
+
+    def emit(self, topic: str, event: Event) -> None:
+        """Publish ``event`` on ``topic`` if and when this transaction commits."""
+        self.emitted.append(
+            Outgoing(topic, event, self.envelope.correlation_id, causation_id=self.envelope.id)
+        )
+
+
+Handler = Callable[[Context], Awaitable[None]]
+Rejector = Callable[[InvalidMessage, RawRecord, str | None], list[Outgoing]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What to do with records of some topics."""
+
+    handler: Handler
+    allowed_types: Collection[str] | None = None
+    rejector: Rejector | None = None
+    provider_of: Callable[[str], str | None] = lambda _topic: None
+
+
+class Processor:
+    """Runs subscriptions' handlers with inbox, outbox, retries and dead letters."""
+
+    def __init__(
+        self,
+        client: AsyncMongoClient[dict[str, Any]],
+        inbox: Inbox,
+        outbox: Outbox,
+        *,
+        service: str,
+        clock: Clock,
+        max_attempts: int = 3,
+        retry_backoff_s: float = 0.2,
+        infra_backoff_max_s: float = 5.0,
+        on_commit: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._client = client
+        self._inbox = inbox
+        self._outbox = outbox
+        self._service = service
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._backoff = retry_backoff_s
+        self._infra_backoff_max = infra_backoff_max_s
+        self._on_commit = on_commit
+
+    async def process(self, record: RawRecord, sub: Subscription) -> Outcome:
+        """Handle one record to a final outcome; only cancellation escapes."""
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(
+            service=self._service, topic=record.topic, partition=record.partition,
+            offset=record.offset,
+        )  # fmt: skip
+        with HANDLE_SECONDS.labels(record.topic).time():
+            outcome = await self._until_reachable(lambda: self._process(record, sub))
+        MESSAGES.labels(record.topic, outcome).inc()
+        return outcome
+
+    async def _process(self, record: RawRecord, sub: Subscription) -> Outcome:
+        provider = sub.provider_of(record.topic)
+        try:
+            envelope = decode(record.headers, record.value, allowed_types=sub.allowed_types)
+        except InvalidMessage as invalid:
+            log.warning("invalid record", code=invalid.code, reason=invalid.message)
+            rejection = sub.rejector(invalid, record, provider) if sub.rejector else []
+            letter = DeadLetter.invalid(record, invalid, self._service)
+            return await self._dead_letter(record, letter, rejection, outcome="rejected")
+        structlog.contextvars.bind_contextvars(
+            event_id=envelope.id, event_type=envelope.type,
+            correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
+        )  # fmt: skip
+        if await self._inbox.seen(record.topic, envelope.id, None):
+            log.info("duplicate dropped")
+            return "duplicate"
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                return await self._handle(record, envelope, sub, provider)
+            except AlreadyProcessed:
+                return "duplicate"
+            except INFRA_ERRORS:
+                raise
+            except Exception as exc:
+                log.warning("handler failed", attempt=attempt, error=repr(exc)[:300])
+                if attempt == self._max_attempts:
+                    letter = DeadLetter.failed(record, exc, attempt, self._service)
+                    return await self._dead_letter(record, letter, [], "dead-lettered", envelope)
+                await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _handle(
+        self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None
+    ) -> Outcome:
+        async def work(session: AsyncClientSession) -> None:
+            now = self._clock()
+            ctx = Context(envelope, record, session, now, provider)
+            await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
+            await sub.handler(ctx)
+            await self._outbox.add(session, ctx.emitted, now)
+
+        await in_transaction(self._client, work)
+        self._on_commit()
+        log.info("processed")
+        return "processed"
+
+    async def _dead_letter(
+        self,
+        record: RawRecord,
+        letter: DeadLetter,
+        extra: list[Outgoing],
+        outcome: Outcome,
+        envelope: Envelope | None = None,
+    ) -> Outcome:
+        inbox_id = envelope.id if envelope else f"offset-{record.partition}-{record.offset}"
+
+        async def work(session: AsyncClientSession) -> None:
+            now = self._clock()
+            await self._inbox.record(session, record.topic, inbox_id, "dead-letter", now)
+            await self._outbox.add(session, extra, now)
+            await self._outbox.add_raw(session, [dead_letter_outgoing(letter, now)], now)
+
+        try:
+            await in_transaction(self._client, work)
+        except AlreadyProcessed:
+            return "duplicate"
+        self._on_commit()
+        log.warning("dead-lettered", code=letter.code, reason=letter.reason)
+        return outcome
+
+    async def _until_reachable(self, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        wait = 0.1
+        while True:
+            try:
+                return await attempt()
+            except INFRA_ERRORS as exc:
+                INFRA_RETRIES.inc()
+                log.warning("database unreachable, retrying", error=repr(exc)[:200], wait_s=wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, self._infra_backoff_max)

@@ -1,0 +1,120 @@
+"""The outbox relay: publishes pending outbox records to Kafka, in write order, then marks them.
+
+One relay per service holds a lease so that two instances do not both publish; if the
+holder dies its lease expires and another takes over. Publishing waits for the broker's
+acknowledgement (idempotent producer, acks=all) before a record is marked published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from msa_kit.logging import get_logger
+from msa_kit.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
+from msa_kit.outbox import OUTBOX
+
+log = get_logger("msa_kit.relay")
+LEASES = "leases"
+
+
+class OutboxRelay:
+    """Publishes what ``Outbox.add`` stored. Start with ``start()``, stop with ``stop()``."""
+
+    def __init__(
+        self,
+        db: AsyncDatabase[dict[str, Any]],
+        producer: AIOKafkaProducer,
+        *,
+        poll_s: float = 0.5,
+        batch: int = 500,
+        lease_s: float = 10.0,
+        owner: str | None = None,
+    ) -> None:
+        self._outbox = db[OUTBOX]
+        self._leases = db[LEASES]
+        self._producer = producer
+        self._poll_s = poll_s
+        self._batch = batch
+        self._lease = timedelta(seconds=lease_s)
+        self._owner = owner or str(uuid.uuid4())
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def notify(self) -> None:
+        """Something was just committed to the outbox: publish without waiting for a poll."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of pending records; returns how many were published."""
+        docs = (
+            await self._outbox.find({"published": False})
+            .sort("order", 1)
+            .limit(self._batch)
+            .to_list()
+        )
+        if not docs:
+            OUTBOX_PENDING.set(0)
+            return 0
+        sends = [
+            await self._producer.send(
+                d["topic"], value=d["value"], key=d["key"],
+                headers=[(k, bytes(v)) for k, v in d["headers"]],
+            )
+            for d in docs
+        ]  # fmt: skip
+        await asyncio.gather(*sends)
+        await self._outbox.update_many(
+            {"_id": {"$in": [d["_id"] for d in docs]}},
+            {"$set": {"published": True, "published_at": datetime.now(UTC)}},
+        )
+        OUTBOX_PUBLISHED.inc(len(docs))
+        return len(docs)
+
+    async def _run(self) -> None:
+        backoff = self._poll_s
+        while True:
+            try:
+                published = await self.publish_pending() if await self._hold_lease() else 0
+                backoff = self._poll_s
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # broker or database away: keep records, try again
+                log.warning("outbox relay failed, will retry", error=repr(exc), wait_s=backoff)
+                published = 0
+                backoff = min(backoff * 2, 5.0)
+            if published:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+
+    async def _hold_lease(self) -> bool:
+        now = datetime.now(UTC)
+        try:
+            doc = await self._leases.find_one_and_update(
+                {"_id": "outbox-relay", "$or": [{"owner": self._owner}, {"until": {"$lt": now}}]},
+                {"$set": {"owner": self._owner, "until": now + self._lease}},
+                upsert=True,
+                return_document=ReturnDocument.AFTER,
+            )
+        except DuplicateKeyError:
+            return False
+        return doc is not None and doc.get("owner") == self._owner

@@ -1,0 +1,132 @@
+"""The runtime a service's composition root assembles: broker, store, outbox relay,
+processor and HTTP app with one lifespan. Every part can be replaced for tests."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+from msa_contracts.topics import consumer_group
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from msa_kit.auth import Verifier
+from msa_kit.health import health_router
+from msa_kit.inbox import Inbox
+from msa_kit.kafka import make_broker, make_producer, subscribe
+from msa_kit.logging import get_logger
+from msa_kit.mongo import connect, ping
+from msa_kit.outbox import Outbox
+from msa_kit.processing import Clock, Processor, Subscription
+from msa_kit.relay import OutboxRelay
+from msa_kit.settings import KitSettings
+
+log = get_logger("msa_kit.runtime")
+Hook = Callable[[], Awaitable[None]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ServiceRuntime:
+    """Owns the service's connections and background work; ``http_app()`` runs it all."""
+
+    def __init__(
+        self,
+        settings: KitSettings,
+        *,
+        clock: Clock = utc_now,
+        client: AsyncMongoClient[dict[str, Any]] | None = None,
+        broker: KafkaBroker | None = None,
+        producer: AIOKafkaProducer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.service = settings.service_name
+        self.clock = clock
+        self.client = client or connect(settings.mongodb_uri, app_name=f"msa-{self.service}")
+        self.db: AsyncDatabase[dict[str, Any]] = self.client[settings.database]
+        self.broker = broker or make_broker(
+            settings.kafka_bootstrap_servers,
+            service=self.service,
+            graceful_timeout_s=settings.graceful_timeout_s,
+        )
+        self.producer = producer or make_producer(
+            settings.kafka_bootstrap_servers,
+            service=self.service,
+            linger_ms=settings.kafka_linger_ms,
+        )
+        self.outbox = Outbox(self.db, source=f"/msa/{self.service}")
+        self.inbox = Inbox(self.db)
+        self.relay = OutboxRelay(
+            self.db, self.producer, poll_s=settings.outbox_poll_s, batch=settings.outbox_batch
+        )
+        self.processor = Processor(
+            self.client, self.inbox, self.outbox,
+            service=self.service, clock=clock, max_attempts=settings.max_attempts,
+            retry_backoff_s=settings.retry_backoff_s,
+            infra_backoff_max_s=settings.infra_backoff_max_s, on_commit=self.relay.notify,
+        )  # fmt: skip
+        self.startup_hooks: list[Hook] = []
+        self.shutdown_hooks: list[Hook] = []
+
+    def subscribe(self, topics: Sequence[str], sub: Subscription, *, title: str) -> None:
+        """Consume ``topics`` in this service's consumer group."""
+        subscribe(
+            self.broker, self.processor, topics, sub,
+            group_id=consumer_group(self.service), title=title,
+        )  # fmt: skip
+
+    async def start(self) -> None:
+        await self.outbox.ensure_indexes()
+        for hook in self.startup_hooks:
+            await hook()
+        await self.producer.start()
+        self.relay.start()
+        await self.broker.start()
+        log.info("service started", service=self.service)
+
+    async def stop(self) -> None:
+        log.info("service stopping", service=self.service)
+        await self.broker.stop()
+        await self.relay.stop()
+        with contextlib.suppress(Exception):
+            await self.relay.publish_pending()
+        await self.producer.stop()
+        for hook in self.shutdown_hooks:
+            await hook()
+        await self.client.close()
+
+    async def mongo_ready(self) -> bool:
+        return await ping(self.db)
+
+    async def kafka_ready(self) -> bool:
+        return bool(await self.broker.ping(timeout=2.0))
+
+    def verifier(self) -> Verifier:
+        files = [Path(p) for p in self.settings.auth_public_key_files.split(",") if p.strip()]
+        return Verifier.from_files(self.settings.auth_issuer, files)
+
+    def http_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
+        """The ASGI app: the service's routes, probes and metrics; its lifespan runs the rest."""
+
+        @contextlib.asynccontextmanager
+        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+            await self.start()
+            try:
+                yield
+            finally:
+                await self.stop()
+
+        app = FastAPI(lifespan=lifespan, title=f"MSA {self.service}", **fastapi_args)
+        app.state.verifier = self.verifier()
+        app.include_router(health_router({"mongodb": self.mongo_ready, "kafka": self.kafka_ready}))
+        for router in routers:
+            app.include_router(router)
+        return app

@@ -1,0 +1,21 @@
+"""Run a service's ASGI app with uvicorn: JSON logs, graceful shutdown on SIGTERM."""
+
+from __future__ import annotations
+
+import uvicorn
+from fastapi import FastAPI
+
+from msa_kit.settings import KitSettings
+
+
+def serve(app: FastAPI, settings: KitSettings) -> None:
+    """Blocks until SIGTERM/SIGINT; in-flight records finish within the graceful timeout."""
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.graceful_timeout_s) + 5,
+        lifespan="on",
+    )

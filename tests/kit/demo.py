@@ -1,0 +1,50 @@
+"""A tiny service built on the kit, for tests: it counts each PersonDeparted it handles
+(the 'effect') and forwards the event to an output topic through the outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msa_contracts.events import PersonDeparted
+from msa_kit.processing import Context, Subscription
+from msa_kit.runtime import ServiceRuntime
+from msa_kit.settings import KitSettings
+
+
+def build_demo(
+    bootstrap: str,
+    mongodb_uri: str,
+    service: str,
+    in_topic: str,
+    out_topic: str,
+    *,
+    fail_on: frozenset[str] = frozenset(),
+    **settings: Any,
+) -> ServiceRuntime:
+    runtime = ServiceRuntime(
+        KitSettings(
+            service_name=service, kafka_bootstrap_servers=bootstrap, mongodb_uri=mongodb_uri,
+            retry_backoff_s=0.01, outbox_poll_s=0.1, graceful_timeout_s=5, **settings,
+        )  # fmt: skip
+    )
+
+    async def count_and_forward(ctx: Context) -> None:
+        event = ctx.event
+        assert isinstance(event, PersonDeparted)
+        if event.person_ref in fail_on:
+            raise RuntimeError(f"cannot handle {event.person_ref}")
+        await runtime.db["effects"].update_one(
+            {"_id": event.person_ref}, {"$inc": {"n": 1}}, upsert=True, session=ctx.session
+        )
+        ctx.emit(out_topic, event)
+
+    runtime.subscribe(
+        [in_topic],
+        Subscription(count_and_forward, allowed_types={PersonDeparted.ce_type()}),
+        title="demo-departures",
+    )
+    return runtime
+
+
+async def effects(runtime: ServiceRuntime) -> dict[str, int]:
+    return {d["_id"]: d["n"] async for d in runtime.db["effects"].find({})}
