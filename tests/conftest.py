@@ -1,0 +1,44 @@
+"""Session-wide fixtures: the real Kafka broker and MongoDB-wire server.
+
+`infra` starts them (or reuses ones already running: env-given, our containers, or our local
+processes under var/) and exports KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI so subprocesses use
+them too. At the end it stops only what this session started itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import pytest
+from msa_ops.infra import Infra, start_infra
+
+
+def _report(message: str) -> None:
+    print(f"[infra] {message}", file=sys.stderr, flush=True)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    """The running infrastructure (started or reused once per test session)."""
+    running = start_infra(report=_report)
+    _report(
+        f"kafka={running.kafka_bootstrap} ({running.kafka_backend}), "
+        f"mongo={running.mongodb_uri} ({running.mongo_backend}), "
+        f"started here: {sorted(running.started) or 'nothing (reused)'}"
+    )
+    exported = running.env()
+    previous = {key: os.environ.get(key) for key in exported}
+    os.environ.update(exported)
+    try:
+        yield running
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        stopped = running.stop()
+        if stopped:
+            _report(f"stopped {', '.join(stopped)} (started by this session)")
