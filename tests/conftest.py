@@ -19,10 +19,24 @@ def _report(message: str) -> None:
     print(f"[infra] {message}", file=sys.stderr, flush=True)
 
 
+_used: list[Infra] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which real servers the integration tests produced to, consumed from and wrote to."""
+    for running in _used:
+        terminalreporter.write_sep("-", "real infrastructure used by the integration tests")
+        terminalreporter.write_line(
+            f"Kafka broker {running.kafka_bootstrap} ({running.kafka_backend}); "
+            f"MongoDB-wire server {running.mongodb_uri} ({running.mongo_backend})"
+        )
+
+
 @pytest.fixture(scope="session")
 def infra() -> Iterator[Infra]:
     """The running infrastructure (started or reused once per test session)."""
     running = start_infra(report=_report)
+    _used.append(running)
     _report(
         f"kafka={running.kafka_bootstrap} ({running.kafka_backend}), "
         f"mongo={running.mongodb_uri} ({running.mongo_backend}), "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from msa_contracts.events import PersonDeparted
-from msa_kit.processing import Context, Subscription
+from msa_kit.processing import Context, Subscription, Unprocessable
 from msa_kit.runtime import ServiceRuntime
 from msa_kit.settings import KitSettings
 
@@ -19,12 +19,14 @@ def build_demo(
     out_topic: str,
     *,
     fail_on: frozenset[str] = frozenset(),
+    reject_on: frozenset[str] = frozenset(),
     **settings: Any,
 ) -> ServiceRuntime:
     runtime = ServiceRuntime(
         KitSettings(
             service_name=service, kafka_bootstrap_servers=bootstrap, mongodb_uri=mongodb_uri,
-            retry_backoff_s=0.01, outbox_poll_s=0.1, graceful_timeout_s=5, **settings,
+            **({"retry_backoff_s": 0.01, "outbox_poll_s": 0.1, "graceful_timeout_s": 5}
+               | settings),
         )  # fmt: skip
     )
 
@@ -33,6 +35,8 @@ def build_demo(
         assert isinstance(event, PersonDeparted)
         if event.person_ref in fail_on:
             raise RuntimeError(f"cannot handle {event.person_ref}")
+        if event.person_ref in reject_on:
+            raise Unprocessable("person-unknown", f"no such person {event.person_ref}")
         await runtime.db["effects"].update_one(
             {"_id": event.person_ref}, {"$inc": {"n": 1}}, upsert=True, session=ctx.session
         )

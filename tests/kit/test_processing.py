@@ -99,6 +99,32 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_consumption_g
     assert departed(7).person_ref not in counted
 
 
+async def test_an_unprocessable_record_is_dead_lettered_at_once_with_the_handlers_reason(
+    infra: Any, service: str
+) -> None:
+    src, out = unique("t-in"), unique("t-out")
+    await service_topics(infra.kafka_bootstrap, service, src, out)
+    await produce(infra.kafka_bootstrap, src, record_of(departed(11)), record_of(departed(12)))
+    runtime = build_demo(
+        infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+        reject_on=frozenset({departed(11).person_ref}), max_attempts=5, retry_backoff_s=5.0,
+    )  # fmt: skip
+    await runtime.start()
+    try:
+        async def later_processed() -> bool:
+            return departed(12).person_ref in await effects(runtime)
+
+        await wait_for(later_processed, timeout_s=20.0)  # no 5 s + 10 s + ... of backoff
+        letters = await read_topic(infra.kafka_bootstrap, dead_letter_topic(service), expect=1)
+        forwarded = await read_topic(infra.kafka_bootstrap, out, expect=1)
+    finally:
+        await runtime.stop()
+    assert [header(r, "dlq_code") for r in letters] == ["person-unknown"]
+    assert header(letters[0], "dlq_attempts") == "1"
+    assert header(letters[0], "dlq_reason") == f"no such person {departed(11).person_ref}"
+    assert len(forwarded) == 1  # the rejected record's emits were rolled back
+
+
 async def test_headers_that_are_not_utf8_are_dead_lettered_not_redelivered_forever(
     infra: Any, service: str
 ) -> None:

@@ -19,8 +19,8 @@ CaseId = Annotated[
 ]
 ProviderId = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$"),
-    Field(description="Provider id from the provider registry, e.g. 'caritas'."),
+    StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$"),
+    Field(description="Provider id from the provider registry: lower-case letters and digits, no '-' (Kafka ACL prefixes must not overlap), e.g. 'caritas'."),
 ]
 MeasureId = Annotated[
     str,

@@ -62,7 +62,7 @@ class Rate(_Ref):
 
 
 class ProviderContract(_Ref):
-    id: str = Field(pattern=r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
+    id: str = Field(pattern=r"^[a-z][a-z0-9]{1,31}$")
     name: str
     regions: tuple[Region, ...] = Field(min_length=1)
     capacity: int = Field(ge=0)

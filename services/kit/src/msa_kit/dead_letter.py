@@ -35,6 +35,10 @@ class DeadLetter:
         return cls(record, service, invalid.code, reason[:MAX_REASON], attempts=1)
 
     @classmethod
+    def unprocessable(cls, record: RawRecord, code: str, reason: str, service: str) -> DeadLetter:
+        return cls(record, service, code, reason[:MAX_REASON], attempts=1)
+
+    @classmethod
     def failed(cls, record: RawRecord, exc: Exception, attempts: int, service: str) -> DeadLetter:
         reason = f"{type(exc).__name__}: {exc}"[:MAX_REASON]
         return cls(record, service, "handler-failed", reason, attempts)

@@ -13,11 +13,20 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import StreamMessage
 
+from msa_kit.kafka_security import KafkaSecurity
 from msa_kit.processing import Processor, Subscription
 from msa_kit.records import RawRecord
 
+PLAINTEXT = KafkaSecurity()
 
-def make_broker(bootstrap: str, *, service: str, graceful_timeout_s: float) -> KafkaBroker:
+
+def make_broker(
+    bootstrap: str,
+    *,
+    service: str,
+    graceful_timeout_s: float,
+    security: KafkaSecurity = PLAINTEXT,
+) -> KafkaBroker:
     """A broker whose producer is idempotent with acks=all, and whose subscribers ack only
     after a record was fully handled (never the auto-commit default)."""
     return KafkaBroker(
@@ -28,10 +37,13 @@ def make_broker(bootstrap: str, *, service: str, graceful_timeout_s: float) -> K
         graceful_timeout=graceful_timeout_s,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         logger=logging.getLogger(f"msa.{service}.broker"),
+        security=security.for_faststream(),
     )
 
 
-def make_producer(bootstrap: str, *, service: str, linger_ms: int) -> AIOKafkaProducer:
+def make_producer(
+    bootstrap: str, *, service: str, linger_ms: int, security: KafkaSecurity = PLAINTEXT
+) -> AIOKafkaProducer:
     """The outbox relay's producer: idempotent (acks=all), ordered per partition."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -39,6 +51,7 @@ def make_producer(bootstrap: str, *, service: str, linger_ms: int) -> AIOKafkaPr
         enable_idempotence=True,
         linger_ms=linger_ms,
         request_timeout_ms=15000,
+        **security.for_aiokafka(),
     )
 
 

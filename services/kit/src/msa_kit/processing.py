@@ -5,8 +5,10 @@ at once, and on provider topics answered with a rejection); skip it if the inbox
 id; else run the service's handler in one transaction with the inbox record and the
 outbox records it emits. A failing handler is retried a bounded number of times, then the
 record is dead-lettered with the reason, again through the outbox, in one transaction with
-its inbox record, so it lands on the dead-letter topic exactly once. When the database is
-unreachable nothing is acknowledged: the record is retried until it is back.
+its inbox record, so it lands on the dead-letter topic exactly once. A handler that knows
+retrying cannot help raises ``Unprocessable``: the record is dead-lettered at once with the
+handler's code and reason. When the database is unreachable nothing is acknowledged: the
+record is retried until it is back.
 """
 
 from __future__ import annotations
@@ -56,6 +58,20 @@ class Context:
         self.emitted.append(
             Outgoing(topic, event, self.envelope.correlation_id, causation_id=self.envelope.id)
         )
+
+
+class Unprocessable(Exception):
+    """Raised by a handler for a record it can never process (a domain rejection, e.g. an
+    identity that cannot be decrypted): dead-lettered at once, without retries.
+
+    ``code`` is a stable kebab-case reason (the ``dlq_code`` header); ``reason`` explains it
+    for operators and must not contain personal data.
+    """
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
 
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -133,6 +149,9 @@ class Processor:
                 return "duplicate"
             except INFRA_ERRORS:
                 raise
+            except Unprocessable as exc:
+                letter = DeadLetter.unprocessable(record, exc.code, exc.reason, self._service)
+                return await self._dead_letter(record, letter, [], "rejected", envelope)
             except Exception as exc:
                 log.warning("handler failed", attempt=attempt, error=repr(exc)[:300])
                 if attempt == self._max_attempts:

@@ -56,11 +56,13 @@ class ServiceRuntime:
             settings.kafka_bootstrap_servers,
             service=self.service,
             graceful_timeout_s=settings.graceful_timeout_s,
+            security=settings.kafka_security,
         )
         self.producer = producer or make_producer(
             settings.kafka_bootstrap_servers,
             service=self.service,
             linger_ms=settings.kafka_linger_ms,
+            security=settings.kafka_security,
         )
         self.outbox = Outbox(self.db, source=f"/msa/{self.service}")
         self.inbox = Inbox(self.db)

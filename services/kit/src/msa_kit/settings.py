@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from msa_kit.kafka_security import KafkaSecurity
 
 
 class KitSettings(BaseSettings):
@@ -27,10 +31,25 @@ class KitSettings(BaseSettings):
     outbox_batch: int = Field(default=500, ge=1)
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     kafka_linger_ms: int = Field(default=5, ge=0)
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = Field(default="", repr=False)
+    kafka_ssl_cafile: str = ""
     auth_issuer: str = "msa-local"
     auth_public_key_files: str = Field(
         default="", description="comma-separated PEM files of the token issuer's public keys"
     )
+
+    @property
+    def kafka_security(self) -> KafkaSecurity:
+        return KafkaSecurity(
+            self.kafka_security_protocol,
+            self.kafka_sasl_mechanism,
+            self.kafka_sasl_username,
+            self.kafka_sasl_password,
+            self.kafka_ssl_cafile,
+        )
 
     @property
     def database(self) -> str:

@@ -1,0 +1,63 @@
+"""Who may do what on the cluster, derived from the catalogue's producers and consumers.
+
+Every actor named by a topic gets one Kafka user. Consumers get Read (and Describe) on each
+topic they consume and Read on their consumer group(s); producers get Write (and Describe)
+on each topic they produce. The four services produce idempotently (``enable_idempotence``),
+so they also get IdempotentWrite on the cluster. Nothing is granted by prefix except an
+external consumer's own group namespace (``<user>-``), so a provider reaches only its own
+topics and groups.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from msa_contracts.topics import Catalogue
+
+from msa_ops.deploy.naming import group_acl, is_service, kafka_user
+
+READ = ("Describe", "Read")
+WRITE = ("Describe", "Write")
+
+
+@dataclass(frozen=True, order=True)
+class Acl:
+    """One allow rule: a resource (type, name, pattern) and the operations on it."""
+
+    resource: str  # topic | group | cluster
+    name: str
+    pattern: str  # literal | prefix
+    operations: tuple[str, ...]
+
+    def as_strimzi(self) -> dict[str, object]:
+        res: dict[str, object] = {"type": self.resource}
+        if self.resource != "cluster":
+            res |= {"name": self.name, "patternType": self.pattern}
+        return {"resource": res, "operations": list(self.operations), "host": "*"}
+
+
+def actors(cat: Catalogue) -> tuple[str, ...]:
+    """Every producer and consumer the catalogue names, sorted."""
+    found = {a for t in cat.all_topics() for a in (*t.producers, *t.consumers)}
+    return tuple(sorted(found))
+
+
+def acls_for(cat: Catalogue, actor: str) -> tuple[Acl, ...]:
+    """The allow rules of one actor, merged per resource and sorted."""
+    ops: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for topic in cat.consumed_by(actor):
+        ops["topic", topic.name, "literal"].update(READ)
+    for topic in cat.produced_by(actor):
+        ops["topic", topic.name, "literal"].update(WRITE)
+    if cat.consumed_by(actor):
+        group, pattern = group_acl(actor)
+        ops["group", group, pattern].add("Read")
+    if is_service(actor) and cat.produced_by(actor):
+        ops["cluster", "kafka-cluster", "literal"].add("IdempotentWrite")
+    return tuple(sorted(Acl(r, n, p, tuple(sorted(o))) for (r, n, p), o in ops.items()))
+
+
+def users(cat: Catalogue) -> dict[str, tuple[Acl, ...]]:
+    """Kafka user name -> its ACLs, for every actor."""
+    return {kafka_user(a): acls_for(cat, a) for a in actors(cat)}

@@ -1,0 +1,87 @@
+"""Ground truth: what the simulator sent and what it expects, and what it observed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from msa_contracts.envelope import Envelope
+from msa_contracts.events import (
+    CaseAssigned,
+    CaseOpened,
+    CaseWaitlisted,
+    FachleistungRejected,
+    GoalProgressReported,
+    IntegrationPlanRejected,
+    IntegrationPlanSubmitted,
+    ProviderReportRejected,
+)
+
+from msa_ops.sim.agents import Action
+
+REJECTIONS = (IntegrationPlanRejected, ProviderReportRejected, FachleistungRejected)
+
+
+@dataclass
+class Truth:
+    """Expectations recorded while sending."""
+
+    persons: int = 0
+    replays: int = 0
+    notices: set[str] = field(default_factory=set)
+    names: list[str] = field(default_factory=list)  # personal data sent, to scan for leaks
+    reports: dict[str, Action] = field(default_factory=dict)
+
+    def expected(self, kind: str, outcome: str | None = None) -> int:
+        """How many reports of event ``kind`` expect acceptance (or goal ``outcome``)."""
+        return sum(
+            1
+            for a in self.reports.values()
+            if a.event.name() == kind
+            and a.expect == "accepted"
+            and (outcome is None or a.goal_outcome == outcome)
+        )
+
+    def expected_measures(self, outcome: str) -> Counter[str]:
+        """Goals per measure that the simulator reports with ``outcome`` (and expects accepted)."""
+        plans = {
+            a.event.plan_id: a.event
+            for a in self.reports.values()
+            if isinstance(a.event, IntegrationPlanSubmitted) and a.expect == "accepted"
+        }
+        counts: Counter[str] = Counter()
+        for a in self.reports.values():
+            ev = a.event
+            if isinstance(ev, GoalProgressReported) and a.goal_outcome == outcome:
+                plan = plans.get(ev.plan_id)
+                if plan is not None:
+                    goal = next(g for g in plan.goals if g.goal_id == ev.goal_id)
+                    counts[goal.measure_id] += 1
+        return counts
+
+
+@dataclass
+class Observed:
+    """What the services answered, read from their topics."""
+
+    envelopes: list[tuple[str, Envelope]]
+
+    def of(self, kind: type) -> list[object]:
+        return [e.event for _, e in self.envelopes if isinstance(e.event, kind)]
+
+    def opened(self) -> list[CaseOpened]:
+        return self.of(CaseOpened)  # type: ignore[return-value]
+
+    def settled(self) -> bool:
+        """Every opened case was assigned or put on the waiting list."""
+        decided = {e.case_id for e in self.of(CaseAssigned) + self.of(CaseWaitlisted)}  # type: ignore[attr-defined]
+        return all(c.case_id in decided for c in self.opened())
+
+    def answers(self) -> dict[str, str]:
+        """'accepted' or 'rejected' per report id (causation id of casework's first answer)."""
+        found: dict[str, str] = {}
+        for _, env in self.envelopes:
+            if env.causation_id and env.causation_id not in found:
+                rejected = isinstance(env.event, REJECTIONS)
+                found[env.causation_id] = "rejected" if rejected else "accepted"
+        return found

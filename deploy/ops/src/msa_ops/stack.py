@@ -1,0 +1,138 @@
+"""Run the four services as separate processes, the way an operator would: start, wait for
+readiness, kill (for fault tests), restart, stop gracefully. Logs go to var/logs/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+SERVICES = ("intake", "casework", "billing", "reporting")
+BASE_PORT = 8100
+
+
+@dataclass
+class ServiceProcess:
+    """One service process: ``python -m msa_<name>`` with its environment."""
+
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"msa_{self.name}"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def ready(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/readyz", timeout=1.0).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, timeout_s: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"{self.name} exited; see {self.log_path}:\n{self.tail()}")
+            if self.ready():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {timeout_s:.0f}s:\n{self.tail()}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown hooks run, like a crashed node."""
+        if self.proc and self.alive():
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """SIGTERM, then wait for the graceful shutdown; SIGKILL if it hangs."""
+        if not self.proc or not self.alive():
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def restart(self) -> None:
+        self.kill()
+        self.restarts += 1
+        self.start()
+
+    def tail(self, lines: int = 30) -> str:
+        if not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class Stack:
+    """The services of one run, sharing infrastructure and keys."""
+
+    processes: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @classmethod
+    def create(
+        cls,
+        names: Sequence[str],
+        *,
+        env: Mapping[str, str],
+        log_dir: Path,
+        base_port: int = BASE_PORT,
+        extra: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Stack:
+        stack = cls()
+        for i, name in enumerate(names):
+            port = base_port + SERVICES.index(name) + 1 if name in SERVICES else base_port + 10 + i
+            service_env = {
+                **os.environ,
+                **env,
+                "SERVICE_NAME": name,
+                "HTTP_PORT": str(port),
+                "LOG_JSON": "true",
+                **(extra or {}).get(name, {}),
+            }
+            stack.processes[name] = ServiceProcess(name, port, service_env, log_dir / f"{name}.log")
+        return stack
+
+    def start(self, timeout_s: float = 90.0) -> None:
+        for p in self.processes.values():
+            p.start()
+        for p in self.processes.values():
+            p.wait_ready(timeout_s)
+
+    def stop(self) -> None:
+        for p in self.processes.values():
+            if p.proc and p.alive():
+                p.proc.send_signal(signal.SIGTERM)
+        for p in self.processes.values():
+            p.stop()
+
+    def __getitem__(self, name: str) -> ServiceProcess:
+        return self.processes[name]
