@@ -1,8 +1,10 @@
 """KEDA autoscaling on consumer-group lag, capped by the partitions a service consumes.
 
-A consumer group cannot use more consumers than a topic has partitions; the cap is the
-smallest partition count among the topics the service consumes, so no replica sits idle on
-any of them.
+A consumer group cannot use more consumers than a topic has partitions. A service's group
+subscribes to all its topics at once, so a replica idles only when it gets no partition of
+any of them: the cap is the largest partition count among the topics the service works
+through. The one-partition clock is left out of that: it is a control stream that one
+member handles while the others work on their share of the rest.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ LAG_THRESHOLD = 100
 Manifest = dict[str, Any]
 
 
+CONTROL_TOPICS = frozenset({"msa.clock"})
+
+
 def max_replicas(cat: Catalogue, service: str) -> int:
-    """The smallest partition count among the topics ``service`` consumes."""
-    consumed = cat.consumed_by(service)
+    """The largest partition count among the work topics ``service`` consumes."""
+    consumed = [t for t in cat.consumed_by(service) if t.name not in CONTROL_TOPICS]
     if not consumed:
-        raise ValueError(f"{service} consumes no topic: nothing to scale on")
-    return min(t.partitions for t in consumed)
+        raise ValueError(f"{service} consumes no work topic: nothing to scale on")
+    return max(t.partitions for t in consumed)
 
 
 def consumers(cat: Catalogue, services: tuple[str, ...]) -> tuple[str, ...]:
@@ -63,7 +68,8 @@ def scaled_object(cat: Catalogue, service: str) -> Manifest:
         "authenticationRef": {"name": f"{workload(service)}-kafka"},
     }
     cap = max_replicas(cat, service)
-    limiting = [t.name for t in cat.consumed_by(service) if t.partitions == cap]
+    limiting = [t.name for t in cat.consumed_by(service)
+                if t.partitions == cap and t.name not in CONTROL_TOPICS]  # fmt: skip
     return {
         "apiVersion": KEDA,
         "kind": "ScaledObject",
