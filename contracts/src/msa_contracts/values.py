@@ -20,7 +20,10 @@ CaseId = Annotated[
 ProviderId = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9]{1,31}$"),
-    Field(description="Provider id from the provider registry: lower-case letters and digits, no '-' (Kafka ACL prefixes must not overlap), e.g. 'caritas'."),
+    Field(
+        description="Provider id from the provider registry: lower-case letters and digits, "
+        "no '-' (Kafka ACL prefixes must not overlap), e.g. 'caritas'."
+    ),
 ]
 MeasureId = Annotated[
     str,

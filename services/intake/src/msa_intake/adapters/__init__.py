@@ -1,0 +1,1 @@
+"""Intake's adapters: MongoDB stores, the key store and the cryptography."""

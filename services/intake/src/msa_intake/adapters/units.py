@@ -1,0 +1,77 @@
+"""Units of work over MongoDB: one transaction spanning intake's database and its key
+database, with the events emitted written to the outbox in that same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from msa_contracts.events import Event
+from msa_kit.mongo import in_transaction
+from msa_kit.outbox import Outgoing
+from msa_kit.processing import Clock, Context
+from msa_kit.runtime import ServiceRuntime
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from msa_intake.adapters.crypto import KeyWrapper
+from msa_intake.adapters.keystore import MongoKeyStore
+from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
+
+T = TypeVar("T")
+
+
+@dataclass
+class MongoUnit:
+    now: datetime
+    persons: MongoPersonStore
+    index: MongoIdentityIndex
+    keys: MongoKeyStore
+    audit: MongoAuditLog
+    emit_to: Callable[[Event], None]
+
+    def emit(self, event: Event) -> None:
+        self.emit_to(event)
+
+
+class MongoUnits:
+    """Units bound to a consumed record's transaction (``bind``) or to a new one (``run``)."""
+
+    def __init__(
+        self, runtime: ServiceRuntime, *, keys_database: str, wrapper: KeyWrapper, topic: str
+    ) -> None:
+        self._runtime = runtime
+        self._keys_db = runtime.client[keys_database]
+        self._wrapper = wrapper
+        self._topic = topic
+
+    def bind(self, ctx: Context) -> MongoUnit:
+        return self._unit(ctx.session, ctx.now, lambda event: ctx.emit(self._topic, event))
+
+    async def run(self, work: Callable[[MongoUnit], Awaitable[T]]) -> T:
+        clock: Clock = self._runtime.clock
+
+        async def transaction(session: AsyncClientSession) -> T:
+            now, pending = clock(), list[Outgoing]()
+            unit = self._unit(session, now, lambda e: pending.append(Outgoing(self._topic, e)))
+            result = await work(unit)
+            await self._runtime.outbox.add(session, pending, now)
+            return result
+
+        result = await in_transaction(self._runtime.client, transaction)
+        self._runtime.relay.notify()
+        return result
+
+    def _unit(
+        self, session: AsyncClientSession, now: datetime, emit: Callable[[Event], None]
+    ) -> MongoUnit:
+        db: Any = self._runtime.db
+        return MongoUnit(
+            now=now,
+            persons=MongoPersonStore(db, session),
+            index=MongoIdentityIndex(db, session),
+            keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
+            audit=MongoAuditLog(db, session),
+            emit_to=emit,
+        )

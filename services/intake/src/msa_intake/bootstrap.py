@@ -1,0 +1,74 @@
+"""Intake's composition root: every dependency is built here, and each can be replaced."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from msa_kit.processing import Clock, Subscription
+from msa_kit.runtime import ServiceRuntime, utc_now
+
+from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
+from msa_intake.adapters.stores import ensure_indexes
+from msa_intake.adapters.units import MongoUnits
+from msa_intake.entrypoints.http import router
+from msa_intake.entrypoints.http_errors import install_error_handlers
+from msa_intake.entrypoints.kafka import Opener, notice_subscription
+from msa_intake.handlers import Deps
+from msa_intake.keys import IntakeKeys
+from msa_intake.ports import Units
+from msa_intake.settings import IntakeSettings
+
+
+def new_person_ref() -> str:
+    """A random pseudonym, never derived from the identity."""
+    return f"P-{secrets.token_hex(8)}"
+
+
+@dataclass
+class Intake:
+    """The assembled service. ``http_app()`` serves the API; its lifespan runs the rest."""
+
+    settings: IntakeSettings
+    runtime: ServiceRuntime
+    units: Units
+    deps: Deps
+    notices: Subscription
+
+    def http_app(self) -> FastAPI:
+        app = self.runtime.http_app(
+            [router(self.units, self.deps)],
+            version="1",
+            description="Registers arrivals; holds the only copy of personal data, encrypted.",
+        )
+        install_error_handlers(app)
+        return app
+
+
+def build(
+    settings: IntakeSettings,
+    *,
+    clock: Clock = utc_now,
+    runtime: ServiceRuntime | None = None,
+    keys: IntakeKeys | None = None,
+    units: Units | None = None,
+    new_ref: Callable[[], str] = new_person_ref,
+    vault: Vault | None = None,
+    open_identity: Opener | None = None,
+) -> Intake:
+    """Assemble intake from ``settings``; keys default to the files the settings name."""
+    keys = keys or IntakeKeys.from_settings(settings)
+    runtime = runtime or ServiceRuntime(settings, clock=clock)
+    if units is None:
+        units = MongoUnits(
+            runtime, keys_database=settings.keys_database,
+            wrapper=KeyWrapper(keys.master_key), topic=settings.intake_persons_topic,
+        )  # fmt: skip
+        db = runtime.db
+        runtime.startup_hooks.append(lambda: ensure_indexes(db))
+    deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
+    notices = notice_subscription(units, deps, open_identity or IdentityOpener(keys.private_keys))
+    runtime.subscribe([settings.intake_notices_topic], notices, title="intake-allocation-notices")
+    return Intake(settings, runtime, units, deps, notices)

@@ -1,0 +1,68 @@
+"""What intake is asked to do (imperatives), from the topic or the HTTP API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from msa_contracts.events import IdentityPayload
+from msa_contracts.values import AccommodationType, District, ResidenceStatus
+
+from msa_intake.domain.arrival import Arrival, Door
+from msa_intake.domain.audit import PersonalField
+from msa_intake.domain.person import DepartureReason
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks (from the verified token)."""
+
+    subject: str
+    role: str
+
+
+@dataclass(frozen=True)
+class RegisterArrival:
+    identity: IdentityPayload
+    arrival: Arrival
+    via: Door
+    actor: Actor | None = None
+
+
+@dataclass(frozen=True)
+class ChangeStatus:
+    person_ref: str
+    status: ResidenceStatus
+    valid_from: date
+
+
+@dataclass(frozen=True)
+class Relocate:
+    person_ref: str
+    to_district: District
+    moved_on: date
+    accommodation_type: AccommodationType
+
+
+@dataclass(frozen=True)
+class Depart:
+    person_ref: str
+    departed_on: date
+    reason: DepartureReason
+
+
+@dataclass(frozen=True)
+class Erase:
+    person_ref: str
+    actor: Actor
+    reason: str
+
+
+@dataclass(frozen=True)
+class Disclose:
+    """Read a person's personal data for a stated purpose (always audited)."""
+
+    person_ref: str
+    actor: Actor
+    purpose: str
+    fields: tuple[PersonalField, ...]

@@ -1,0 +1,1 @@
+"""Intake's edges: the allocation-notice subscription and the HTTP API."""

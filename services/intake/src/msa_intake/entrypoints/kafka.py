@@ -1,0 +1,39 @@
+"""The allocation-notice door: each ``PersonAllocated`` registers (or recognises) a person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+from msa_contracts.events import IdentityPayload, PersonAllocated, SealedIdentity
+from msa_kit.logging import get_logger
+from msa_kit.processing import Context, Subscription, Unprocessable
+
+from msa_intake import handlers
+from msa_intake.domain.arrival import Arrival
+from msa_intake.domain.commands import RegisterArrival
+from msa_intake.domain.errors import Rejected
+from msa_intake.handlers import Deps
+from msa_intake.ports import Units
+
+log = get_logger("msa_intake.notices")
+Opener = Callable[[SealedIdentity], IdentityPayload]
+
+
+def notice_subscription(units: Units, deps: Deps, open_identity: Opener) -> Subscription:
+    """Rejections (unreadable identity, implausible data) are dead-lettered at once."""
+
+    async def on_notice(ctx: Context) -> None:
+        notice = ctx.event
+        assert isinstance(notice, PersonAllocated)  # guaranteed by allowed_types
+        structlog.contextvars.bind_contextvars(notice_id=notice.notice_id)
+        try:
+            command = RegisterArrival(
+                open_identity(notice.identity), Arrival.from_notice(notice), "allocation-notice"
+            )
+            result = await handlers.register_arrival(units.bind(ctx), command, deps)
+        except Rejected as exc:
+            raise Unprocessable(exc.code, exc.message) from exc
+        log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
+
+    return Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})

@@ -1,0 +1,128 @@
+"""Intake's use cases: load, decide, save. Each runs inside one unit of work (transaction)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from msa_contracts.events import PersonErased
+
+from msa_intake.adapters.crypto import Vault
+from msa_intake.domain import commands as cmd
+from msa_intake.domain.audit import PERSONAL_FIELDS, AuditAction, AuditEntry, PersonalField
+from msa_intake.domain.errors import PersonGone, PersonNotFound
+from msa_intake.domain.identity import blind_index
+from msa_intake.domain.person import Person
+from msa_intake.domain.registration import register
+from msa_intake.ports import Unit
+
+MATCH = "registration: duplicate check"
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What handlers need besides the unit of work."""
+
+    pepper: bytes
+    new_ref: Callable[[], str]
+    vault: Vault
+
+
+@dataclass(frozen=True)
+class Registration:
+    person_ref: str
+    created: bool
+    person: Person | None = None
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    person: Person
+    personal_data: dict[str, Any]
+
+
+async def register_arrival(unit: Unit, c: cmd.RegisterArrival, deps: Deps) -> Registration:
+    """Register a new person, or recognise a known one (no events then)."""
+    blind = blind_index(deps.pepper, c.identity)
+    if (known := await unit.index.find(blind)) is not None:
+        if c.actor:  # telling the desk that someone is known is a disclosure too
+            await unit.audit.append(_entry(unit, c.actor, known, "identity-match", (), MATCH))
+        return Registration(known, created=False)
+    person, event = register(deps.new_ref(), c.arrival, c.identity.date_of_birth, c.via, unit.now)
+    key = await unit.keys.create(person.ref)
+    sealed = deps.vault.seal(key, person.ref, c.identity, c.arrival.languages)
+    await unit.persons.add(person, sealed)
+    await unit.index.add(blind, person.ref)
+    unit.emit(event)
+    return Registration(person.ref, created=True, person=person)
+
+
+async def change_status(unit: Unit, c: cmd.ChangeStatus) -> Person:
+    person = await _load(unit, c.person_ref)
+    person, event = person.change_status(c.status, c.valid_from, unit.now)
+    await unit.persons.save(person)
+    unit.emit(event)
+    return person
+
+
+async def relocate(unit: Unit, c: cmd.Relocate) -> Person:
+    person = await _load(unit, c.person_ref)
+    person, event = person.relocate(c.to_district, c.moved_on, c.accommodation_type)
+    await unit.persons.save(person)
+    unit.emit(event)
+    return person
+
+
+async def depart(unit: Unit, c: cmd.Depart) -> Person:
+    person, event = (await _load(unit, c.person_ref)).depart(c.departed_on, c.reason)
+    await unit.persons.save(person)
+    unit.emit(event)
+    return person
+
+
+async def erase(unit: Unit, c: cmd.Erase) -> PersonErased:
+    """Destroy the person's key and blind index: their personal data is unreadable for good."""
+    person, event = (await _load(unit, c.person_ref)).erase(unit.now)
+    await unit.keys.destroy(person.ref)
+    await unit.index.remove(person.ref)
+    await unit.persons.save(person)
+    await unit.audit.append(_entry(unit, c.actor, person.ref, "erase", PERSONAL_FIELDS, c.reason))
+    unit.emit(event)
+    return event
+
+
+async def disclose(unit: Unit, c: cmd.Disclose, deps: Deps) -> Disclosure:
+    """Decrypt the requested fields; the audit entry commits before anything is returned."""
+    person = await _load(unit, c.person_ref)
+    person.ensure_present()
+    if (key := await unit.keys.get(person.ref)) is None:
+        raise PersonGone(f"the key of {person.ref} is gone")
+    await unit.audit.append(_entry(unit, c.actor, person.ref, "read", c.fields, c.purpose))
+    sealed = await unit.persons.sealed(person.ref)
+    return Disclosure(person, deps.vault.open(key, person.ref, sealed, c.fields))
+
+
+async def audit_trail(unit: Unit, person_ref: str | None, limit: int) -> Sequence[AuditEntry]:
+    return await unit.audit.entries(person_ref, limit)
+
+
+async def _load(unit: Unit, ref: str) -> Person:
+    person = await unit.persons.get(ref)
+    if person is None:
+        raise PersonNotFound(f"no person {ref}")
+    return person
+
+
+def _entry(
+    unit: Unit,
+    actor: cmd.Actor,
+    ref: str,
+    action: AuditAction,
+    fields: Sequence[PersonalField],
+    purpose: str,
+) -> AuditEntry:
+    return AuditEntry(
+        at=unit.now, subject=actor.subject, role=actor.role, person_ref=ref,
+        action=action, fields=tuple(fields), purpose=purpose,
+    )  # fmt: skip

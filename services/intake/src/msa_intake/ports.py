@@ -1,0 +1,71 @@
+"""The ports intake's handlers talk to. Mongo adapters implement them in production,
+in-memory fakes in tests; each unit of work is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from msa_contracts.events import Event
+from msa_kit.processing import Context
+
+from msa_intake.domain.audit import AuditEntry
+from msa_intake.domain.person import Person
+
+T = TypeVar("T")
+Sealed = dict[str, bytes]
+
+
+class PersonStore(Protocol):
+    async def get(self, ref: str) -> Person | None: ...
+    async def add(self, person: Person, sealed: Sealed) -> None: ...
+    async def save(self, person: Person) -> None: ...
+    async def sealed(self, ref: str) -> Sealed: ...
+
+
+class IdentityIndex(Protocol):
+    """Blind index -> person reference; one person, one reference."""
+
+    async def find(self, blind: str) -> str | None: ...
+    async def add(self, blind: str, ref: str) -> None: ...
+    async def remove(self, ref: str) -> None: ...
+
+
+class KeyStore(Protocol):
+    """Per-person data keys, kept apart from the data; destroying one shreds the person."""
+
+    async def create(self, ref: str) -> bytes: ...
+    async def get(self, ref: str) -> bytes | None: ...
+    async def destroy(self, ref: str) -> None: ...
+
+
+class AuditLog(Protocol):
+    """Append-only: there is no way to change or remove an entry."""
+
+    async def append(self, entry: AuditEntry) -> None: ...
+    async def entries(self, person_ref: str | None, limit: int) -> Sequence[AuditEntry]: ...
+
+
+class Unit(Protocol):
+    """One transaction's view of intake's state; ``emit`` publishes if it commits."""
+
+    @property
+    def now(self) -> datetime: ...
+    @property
+    def persons(self) -> PersonStore: ...
+    @property
+    def index(self) -> IdentityIndex: ...
+    @property
+    def keys(self) -> KeyStore: ...
+    @property
+    def audit(self) -> AuditLog: ...
+
+    def emit(self, event: Event) -> None: ...
+
+
+class Units(Protocol):
+    """Where units of work come from: inside a consumed record's transaction, or a new one."""
+
+    def bind(self, ctx: Context) -> Unit: ...
+    async def run(self, work: Callable[[Unit], Awaitable[T]]) -> T: ...

@@ -1,0 +1,31 @@
+"""Intake's settings: the kit's, plus its topics, key database and secret files."""
+
+from __future__ import annotations
+
+from msa_contracts.events import PersonAllocated
+from msa_contracts.topics import SHARED_TOPICS
+from msa_kit.settings import KitSettings
+from pydantic import Field
+
+NOTICES_TOPIC = next(t.name for t in SHARED_TOPICS if PersonAllocated in t.events)
+PERSONS_TOPIC = next(t.name for t in SHARED_TOPICS if "intake" in t.producers)
+
+
+class IntakeSettings(KitSettings):
+    """Environment variables: the kit's, and ``INTAKE_*`` below."""
+
+    service_name: str = "intake"
+    intake_notices_topic: str = NOTICES_TOPIC
+    intake_persons_topic: str = PERSONS_TOPIC
+    intake_keys_database: str = Field(
+        default="", description="database of the per-person data keys; default <database>_keys"
+    )
+    intake_private_key_file: str = Field(
+        default="", description="PEM RSA private key(s) opening sealed identities, comma-separated"
+    )
+    intake_master_key_file: str = Field(default="", description="base64 32-byte master key")
+    intake_pepper_file: str = Field(default="", description="base64 pepper of the blind index")
+
+    @property
+    def keys_database(self) -> str:
+        return self.intake_keys_database or f"{self.database}_keys"

@@ -1,0 +1,133 @@
+"""In-memory fakes of intake's ports: same behaviour as the Mongo adapters, no I/O.
+
+``run`` is all-or-nothing like a transaction: on an error the state is restored and
+nothing is published.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypeVar
+
+from msa_contracts.events import Event
+from msa_intake.domain.audit import AuditEntry
+from msa_intake.domain.person import Person
+from msa_intake.ports import Sealed
+from msa_kit.processing import Clock, Context
+
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    persons: dict[str, Person] = field(default_factory=dict)
+    sealed: dict[str, Sealed] = field(default_factory=dict)
+    index: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, bytes] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+class FakePersons:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def get(self, ref: str) -> Person | None:
+        return self._s.persons.get(ref)
+
+    async def add(self, person: Person, sealed: Sealed) -> None:
+        assert person.ref not in self._s.persons
+        self._s.persons[person.ref], self._s.sealed[person.ref] = person, dict(sealed)
+
+    async def save(self, person: Person) -> None:
+        assert person.ref in self._s.persons
+        self._s.persons[person.ref] = person
+
+    async def sealed(self, ref: str) -> Sealed:
+        return dict(self._s.sealed.get(ref, {}))
+
+
+class FakeIndex:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def find(self, blind: str) -> str | None:
+        return self._s.index.get(blind)
+
+    async def add(self, blind: str, ref: str) -> None:
+        assert blind not in self._s.index
+        self._s.index[blind] = ref
+
+    async def remove(self, ref: str) -> None:
+        self._s.index = {b: r for b, r in self._s.index.items() if r != ref}
+
+
+class FakeKeys:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def create(self, ref: str) -> bytes:
+        self._s.keys[ref] = secrets.token_bytes(32)
+        return self._s.keys[ref]
+
+    async def get(self, ref: str) -> bytes | None:
+        return self._s.keys.get(ref)
+
+    async def destroy(self, ref: str) -> None:
+        self._s.keys.pop(ref, None)
+
+
+class FakeAudit:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def append(self, entry: AuditEntry) -> None:
+        self._s.audit.append(entry)
+
+    async def entries(self, person_ref: str | None, limit: int) -> Sequence[AuditEntry]:
+        found = [e for e in self._s.audit if person_ref in (None, e.person_ref)]
+        return list(reversed(found))[:limit]
+
+
+@dataclass
+class FakeUnit:
+    now: datetime
+    state: State
+    emitted: list[Event]
+
+    def __post_init__(self) -> None:
+        self.persons = FakePersons(self.state)
+        self.index = FakeIndex(self.state)
+        self.keys = FakeKeys(self.state)
+        self.audit = FakeAudit(self.state)
+
+    def emit(self, event: Event) -> None:
+        self.emitted.append(event)
+
+
+class FakeUnits:
+    """``published`` collects what committed units emitted (what the relay would publish)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.state = State()
+        self.published: list[Event] = []
+
+    def bind(self, ctx: Context) -> FakeUnit:
+        unit = FakeUnit(ctx.now, self.state, [])
+        unit.emit = lambda event: ctx.emit("msa.intake.persons", event)  # type: ignore[method-assign]
+        return unit
+
+    async def run(self, work: Callable[[FakeUnit], Awaitable[T]]) -> T:
+        before = copy.deepcopy(self.state)
+        unit = FakeUnit(self.clock(), self.state, [])
+        try:
+            result = await work(unit)
+        except BaseException:
+            self.state.__dict__.update(before.__dict__)
+            raise
+        self.published.extend(unit.emitted)
+        return result

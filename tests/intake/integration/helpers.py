@@ -1,0 +1,107 @@
+"""Helpers for intake's integration tests: a running intake on its own topics and
+databases, and a tail that collects what it publishes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from msa_contracts.envelope import decode
+from msa_contracts.events import Event
+from msa_intake.bootstrap import Intake
+from msa_intake.keys import LocalKeyPaths
+
+from tests.kit.support import header
+
+
+async def wait_for(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.1)
+
+
+@dataclass
+class Tail:
+    """Collects every record of some topics from the beginning, in the background."""
+
+    bootstrap: str
+    topics: tuple[str, ...]
+    records: list[Any] = field(default_factory=list)
+    _task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self.topics, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest",
+            enable_auto_commit=False, group_id=None,
+        )  # fmt: skip
+        await consumer.start()
+
+        async def run() -> None:
+            try:
+                while True:
+                    for recs in (await consumer.getmany(timeout_ms=100)).values():
+                        self.records.extend(recs)
+            finally:
+                await consumer.stop()
+
+        self._task = asyncio.create_task(run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def events(self, topic: str, key: str | None = None) -> list[Event]:
+        return [
+            decode(r.headers, r.value).event
+            for r in self.records
+            if r.topic == topic and (key is None or r.key == key.encode())
+        ]
+
+    def letters(self, topic: str, key: str) -> list[Any]:
+        return [r for r in self.records if r.topic == topic and r.key == key.encode()]
+
+
+@dataclass
+class Running:
+    intake: Intake
+    http: httpx.AsyncClient
+    tail: Tail
+    keys: LocalKeyPaths
+    bootstrap: str
+
+    @property
+    def notices(self) -> str:
+        return self.intake.settings.intake_notices_topic
+
+    @property
+    def persons(self) -> str:
+        return self.intake.settings.intake_persons_topic
+
+    @property
+    def dead_letters(self) -> str:
+        return f"msa.{self.intake.settings.service_name}.dead-letter"
+
+    async def processed(self, event_id: str) -> bool:
+        """The record with this CloudEvents id went through the inbox and its events out."""
+        inbox = self.intake.runtime.db["inbox"]
+        if await inbox.find_one({"_id": f"{self.notices}/{event_id}"}) is None:
+            return False
+        return await self.intake.runtime.outbox.pending_count() == 0
+
+    async def settle(self, event_id: str) -> None:
+        """Wait until the record is processed and what it emitted has reached the tail."""
+        await wait_for(lambda: self.processed(event_id))
+        await asyncio.sleep(0.5)
+
+
+def dlq_code(record: Any) -> str | None:
+    return header(record, "dlq_code")
