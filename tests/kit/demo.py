@@ -24,10 +24,11 @@ def build_demo(
 ) -> ServiceRuntime:
     runtime = ServiceRuntime(
         KitSettings(
-            service_name=service, kafka_bootstrap_servers=bootstrap, mongodb_uri=mongodb_uri,
-            **({"retry_backoff_s": 0.01, "outbox_poll_s": 0.1, "graceful_timeout_s": 5}
-               | settings),
-        )  # fmt: skip
+            service_name=service,
+            kafka_bootstrap_servers=bootstrap,
+            mongodb_uri=mongodb_uri,
+            **({"retry_backoff_s": 0.01, "outbox_poll_s": 0.1, "graceful_timeout_s": 5} | settings),
+        )
     )
 
     async def count_and_forward(ctx: Context) -> None:

@@ -62,16 +62,30 @@ async def read_topic(
     return records
 
 
-async def produce(bootstrap: str, topic: str, *records: Record | tuple[bytes, bytes, list[tuple[str, bytes]]]) -> None:
+RawTuple = tuple[bytes, bytes, list[tuple[str, bytes]]]
+
+
+async def wait_for(predicate: Any, timeout_s: float = 30.0) -> None:
+    """Poll ``predicate()`` (async) until it holds; fail after ``timeout_s``."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.2)
+
+
+async def produce(bootstrap: str, topic: str, *records: Record | RawTuple) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
         for rec in records:
             if isinstance(rec, Record):
-                await producer.send_and_wait(topic, rec.value, key=rec.key, headers=list(rec.headers))
+                await producer.send_and_wait(
+                    topic, rec.value, key=rec.key, headers=list(rec.headers)
+                )
             else:
-                key, value, headers = rec
-                await producer.send_and_wait(topic, value, key=key, headers=headers)
+                key, value, raw_headers = rec
+                await producer.send_and_wait(topic, value, key=key, headers=raw_headers)
     finally:
         await producer.stop()
 

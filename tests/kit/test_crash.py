@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.kit.demo import build_demo, effects
-from tests.kit.support import departed, read_topic, service_topics, unique
+from tests.kit.support import departed, read_topic, service_topics, unique, wait_for
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,9 +51,11 @@ async def test_killed_writer_publishes_after_restart_and_the_effect_happens_once
     consumer = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, topic, out)
     await consumer.start()
     try:
-        deadline = asyncio.get_running_loop().time() + 30
-        while len(await effects(consumer)) < 3 and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.2)
+
+        async def all_three() -> bool:
+            return len(await effects(consumer)) == 3
+
+        await wait_for(all_three)
         forwarded = await read_topic(infra.kafka_bootstrap, out, expect=3)
         counted = await effects(consumer)
     finally:

@@ -46,7 +46,8 @@ async def test_state_and_outbox_commit_together_and_the_relay_publishes_in_order
     assert all(header(r, "ce_specversion") == "1.0" for r in records)
     assert records[0].key == departed(0).person_ref.encode()
     assert await outbox.pending_count() == 0
-    print(f"relay published {len(records)} records to {topic}, offsets {[r.offset for r in records]}")
+    offsets = [r.offset for r in records]
+    print(f"relay published {len(records)} records to {topic}, offsets {offsets}")
 
 
 async def test_an_aborted_transaction_leaves_no_outbox_record(infra: Any, mongo: Any) -> None:

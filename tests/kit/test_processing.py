@@ -3,7 +3,6 @@ duplicates dropped, poison dead-lettered with the reason, later records still pr
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -18,17 +17,10 @@ from tests.kit.support import (
     record_of,
     service_topics,
     unique,
+    wait_for,
 )
 
 pytestmark = pytest.mark.integration
-
-
-async def wait_for(predicate: Any, timeout_s: float = 30.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while not await predicate():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.2)
 
 
 async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_topic(
@@ -51,6 +43,7 @@ async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_top
     runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
     await runtime.start()
     try:
+
         async def both_processed() -> bool:
             return len(await effects(runtime)) == 2
 
@@ -84,6 +77,7 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_consumption_g
     )  # fmt: skip
     await runtime.start()
     try:
+
         async def later_processed() -> bool:
             return departed(8).person_ref in await effects(runtime)
 
@@ -111,6 +105,7 @@ async def test_an_unprocessable_record_is_dead_lettered_at_once_with_the_handler
     )  # fmt: skip
     await runtime.start()
     try:
+
         async def later_processed() -> bool:
             return departed(12).person_ref in await effects(runtime)
 
@@ -136,6 +131,7 @@ async def test_headers_that_are_not_utf8_are_dead_lettered_not_redelivered_forev
     runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
     await runtime.start()
     try:
+
         async def later_processed() -> bool:
             return departed(10).person_ref in await effects(runtime)
 
