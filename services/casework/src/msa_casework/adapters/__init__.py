@@ -1,0 +1,1 @@
+"""Storage adapters: MongoDB for the service, memory for tests."""

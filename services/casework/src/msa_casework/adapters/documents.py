@@ -1,0 +1,31 @@
+"""How domain state is stored: JSON-mode documents keyed by id (dates as ISO strings, which
+sort and compare in date order)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msa_casework.domain.case import Case
+from msa_casework.domain.persons import Person
+from msa_casework.domain.ticks import next_wake
+
+Document = dict[str, Any]
+
+
+def case_document(case: Case) -> Document:
+    """The case plus ``wake_on``, the day its time-driven decisions are next due."""
+    wake = next_wake(case)
+    doc = case.model_dump(mode="json")
+    return {"_id": case.case_id, **doc, "wake_on": wake.isoformat() if wake else None}
+
+
+def case_from(doc: Document) -> Case:
+    return Case.model_validate({k: v for k, v in doc.items() if k not in ("_id", "wake_on")})
+
+
+def person_document(person: Person) -> Document:
+    return {"_id": person.person_ref, **person.model_dump(mode="json")}
+
+
+def person_from(doc: Document) -> Person:
+    return Person.model_validate({k: v for k, v in doc.items() if k != "_id"})

@@ -1,0 +1,121 @@
+"""MongoDB repositories: cases, the caseload, the persons view and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from msa_contracts.values import District
+from pymongo import ASCENDING
+from pymongo.asynchronous.client_session import AsyncClientSession
+
+from msa_casework.adapters.documents import (
+    case_document,
+    case_from,
+    person_document,
+    person_from,
+)
+from msa_casework.adapters.mongo_reader import WAITING_ORDER, Db, MongoCaseReader
+from msa_casework.domain.case import Case, CaseStatus
+from msa_casework.domain.persons import Person
+from msa_casework.domain.placement import Caseload
+from msa_casework.ports import Unit
+
+
+class MongoCases:
+    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
+        self._coll, self._session = db["cases"], session
+
+    async def get(self, case_id: str) -> Case | None:
+        doc = await self._coll.find_one({"_id": case_id}, session=self._session)
+        return case_from(doc) if doc else None
+
+    async def due(self, day: date) -> list[Case]:
+        query = {"wake_on": {"$ne": None, "$lte": day.isoformat()}}
+        return [case_from(d) async for d in self._coll.find(query, session=self._session)]
+
+    async def waiting(self) -> list[Case]:
+        cursor = self._coll.find({"status": CaseStatus.WAITLISTED.value}, session=self._session)
+        return [case_from(d) async for d in cursor.sort(WAITING_ORDER)]
+
+    async def save(self, case: Case) -> None:
+        doc = case_document(case)
+        await self._coll.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=self._session)
+
+
+class MongoCaseload:
+    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
+        self._coll, self._session = db["caseload"], session
+
+    async def get(self) -> Caseload:
+        doc = await self._coll.find_one({"_id": "caseload"}, session=self._session)
+        return Caseload.model_validate({k: v for k, v in (doc or {}).items() if k != "_id"})
+
+    async def save(self, caseload: Caseload) -> None:
+        doc = {"_id": "caseload", **caseload.model_dump(mode="json")}
+        await self._coll.replace_one({"_id": "caseload"}, doc, upsert=True, session=self._session)
+
+
+class MongoPersons:
+    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
+        self._coll, self._session = db["persons"], session
+
+    async def get(self, person_ref: str) -> Person | None:
+        doc = await self._coll.find_one({"_id": person_ref}, session=self._session)
+        return person_from(doc) if doc else None
+
+    async def speaking(self, district: District, languages: Sequence[str]) -> list[Person]:
+        query = {"district": district.value, "languages": {"$in": list(languages)}}
+        return [person_from(d) async for d in self._coll.find(query, session=self._session)]
+
+    async def save(self, person: Person) -> None:
+        doc = person_document(person)
+        await self._coll.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=self._session)
+
+    async def remove(self, person_ref: str) -> None:
+        await self._coll.delete_one({"_id": person_ref}, session=self._session)
+
+
+class MongoDays:
+    """The latest day the clock announced: the 'today' of report validation."""
+
+    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
+        self._coll, self._session = db["clock"], session
+
+    async def latest(self) -> date | None:
+        doc = await self._coll.find_one({"_id": "clock"}, session=self._session)
+        return date.fromisoformat(doc["day"]) if doc else None
+
+    async def advance(self, day: date) -> date:
+        """Keep the later of the stored day and ``day`` (ticks may repeat or arrive late)."""
+        latest = await self.latest()
+        if latest is not None and latest >= day:
+            return latest
+        await self._coll.replace_one(
+            {"_id": "clock"}, {"day": day.isoformat()}, upsert=True, session=self._session
+        )
+        return day
+
+
+class MongoStore:
+    """Casework's database: ``cases``, ``caseload``, ``persons``, ``clock``."""
+
+    def __init__(self, db: Db) -> None:
+        self._db = db
+
+    def unit(self, session: Any) -> Unit:
+        db = self._db
+        return Unit(MongoCases(db, session), MongoCaseload(db, session),
+                    MongoPersons(db, session), MongoDays(db, session))  # fmt: skip
+
+    def reader(self) -> MongoCaseReader:
+        return MongoCaseReader(self._db)
+
+    async def ensure_indexes(self) -> None:
+        cases = self._db["cases"]
+        await cases.create_index([("wake_on", ASCENDING)])
+        await cases.create_index([("status", ASCENDING), *WAITING_ORDER[:2]])
+        await cases.create_index([("provider_id", ASCENDING), ("status", ASCENDING)])
+        await cases.create_index([("region", ASCENDING), ("status", ASCENDING)])
+        await self._db["persons"].create_index([("district", ASCENDING)])

@@ -1,0 +1,1 @@
+"""Casework's edges: Kafka subscriptions and the HTTP read API."""

@@ -1,0 +1,56 @@
+"""Handlers: load, decide, save and publish, one per event type."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+from msa_contracts.events import (
+    ArrivalRegistered,
+    DayStarted,
+    Event,
+    FachleistungRequested,
+    GoalProgressReported,
+    IntegrationPlanSubmitted,
+    PersonDeparted,
+    PersonErased,
+    PersonRelocated,
+    PlanReviewed,
+    ReferralMade,
+    ResidenceStatusChanged,
+)
+from msa_kit.processing import Context
+
+from msa_casework.domain.errors import UnexpectedEventError
+from msa_casework.handlers import clock, persons, reports
+from msa_casework.handlers.deps import Deps
+
+HandlerFn = Callable[[Deps, Context], Awaitable[None]]
+
+BY_EVENT: dict[type[Event], HandlerFn] = {
+    ArrivalRegistered: persons.arrival_registered,
+    ResidenceStatusChanged: persons.residence_status_changed,
+    PersonRelocated: persons.person_relocated,
+    PersonDeparted: persons.person_departed,
+    PersonErased: persons.person_erased,
+    IntegrationPlanSubmitted: reports.plan_submitted,
+    PlanReviewed: reports.plan_reviewed,
+    GoalProgressReported: reports.goal_progress_reported,
+    FachleistungRequested: reports.fachleistung_requested,
+    ReferralMade: reports.referral_made,
+    DayStarted: clock.day_started,
+}
+
+
+class Handlers:
+    """Routes each decoded event to its handler."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def handle(self, ctx: Context) -> None:
+        structlog.contextvars.bind_contextvars(subject=ctx.envelope.subject, provider=ctx.provider)
+        handler = BY_EVENT.get(type(ctx.event))
+        if handler is None:
+            raise UnexpectedEventError(f"no handler for {type(ctx.event).__name__}")
+        await handler(self.deps, ctx)

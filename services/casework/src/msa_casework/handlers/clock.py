@@ -1,0 +1,20 @@
+"""The day's tick: remember the day and run what falls due."""
+
+from __future__ import annotations
+
+from msa_contracts.events import DayStarted
+from msa_kit.processing import Context
+
+from msa_casework.domain.ticks import on_day
+from msa_casework.handlers.deps import Deps, expect
+from msa_casework.handlers.publish import publish
+
+
+async def day_started(deps: Deps, ctx: Context) -> None:
+    tick = expect(ctx, DayStarted)
+    unit = deps.unit(ctx)
+    day = await unit.days.advance(tick.day)
+    due, capacity = await unit.due(day), await unit.capacity()
+    outcome = on_day(due, capacity, day, deps.rules)
+    await unit.save(outcome, capacity)
+    publish(ctx, outcome)

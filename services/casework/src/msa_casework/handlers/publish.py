@@ -1,0 +1,21 @@
+"""The one mapping step from decided facts to topics, inside the handler's transaction."""
+
+from __future__ import annotations
+
+from msa_contracts.topics import CASE_FEED, PROVIDER_FEED
+from msa_kit.processing import Context
+
+from msa_casework import topics
+from msa_casework.domain.facts import Outcome
+
+
+def publish(ctx: Context, outcome: Outcome) -> None:
+    """Case-feed events go to the cases topic (office, billing, reporting); provider-feed
+    events also go to the assignment topic of every provider concerned."""
+    for fact in outcome.facts:
+        kind = type(fact.event)
+        if kind in CASE_FEED:
+            ctx.emit(topics.CASES, fact.event)
+        if kind in PROVIDER_FEED:
+            for provider in dict.fromkeys(fact.providers):
+                ctx.emit(topics.assignments(provider), fact.event)
