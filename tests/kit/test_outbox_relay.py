@@ -73,3 +73,26 @@ async def test_only_one_relay_holds_the_lease(infra: Any, mongo: Any) -> None:
     assert await first._hold_lease()
     assert not await second._hold_lease()
     assert await first._hold_lease()  # renewing its own lease
+
+
+async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mongo: Any) -> None:
+    first, second = unique("t-a"), unique("t-b")
+    await create_topics(infra.kafka_bootstrap, first, second)
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+    event = departed(3)
+
+    async def work(session: Any) -> None:
+        await outbox.add(session, [Outgoing(first, event, event_id="e-1"),
+                                   Outgoing(second, event, event_id="e-1")], NOW)  # fmt: skip
+
+    await in_transaction(mongo, work)
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        assert await OutboxRelay(db, producer).publish_pending() == 2
+    finally:
+        await producer.stop()
+    a = await read_topic(infra.kafka_bootstrap, first, expect=1)
+    b = await read_topic(infra.kafka_bootstrap, second, expect=1)
+    assert header(a[0], "ce_id") == header(b[0], "ce_id") == "e-1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -48,10 +49,20 @@ def demo(
     )
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     names = available_services()
-    stack = Stack.create(
-        names, env={**infra.env(), **keys.service_env()}, log_dir=Path(settings.var_dir) / "logs"
+    run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
+    stack = asyncio.run(
+        Stack.fresh(
+            names,
+            run=run,
+            bootstrap=infra.kafka_bootstrap,
+            env={**infra.env(), **keys.service_env()},
+            log_dir=Path(settings.var_dir) / "logs" / run,
+        )
     )
-    console.print(f"starting services: {', '.join(names)} (logs in {settings.var_dir}/logs)")
+    console.print(
+        f"starting services: {', '.join(names)} (run {run}: databases {run}_*, "
+        f"logs in {settings.var_dir}/logs/{run})"
+    )
     try:
         stack.start()
         for p in stack.processes.values():

@@ -78,7 +78,7 @@ class Outbox:
             return []
         docs = [self._doc(item, now) for item in items]
         await self._coll.insert_many(docs, session=session, ordered=True)
-        return [d["_id"] for d in docs]
+        return [d["event_id"] for d in docs]
 
     async def add_raw(
         self, session: AsyncClientSession, items: list[RawOutgoing], now: datetime
@@ -87,7 +87,8 @@ class Outbox:
         if items:
             docs = [
                 {
-                    "_id": i.event_id, "order": _order(), "topic": i.topic, "key": i.key,
+                    "_id": f"{i.topic}/{i.event_id}", "event_id": i.event_id,
+                    "order": _order(), "topic": i.topic, "key": i.key,
                     "value": i.value, "headers": [[k, v] for k, v in i.headers],
                     "type": i.type, "created_at": now, "published": False,
                 }
@@ -106,7 +107,8 @@ class Outbox:
             causation_id=item.causation_id,
         )
         return {
-            "_id": event_id,
+            "_id": f"{item.topic}/{event_id}",  # one fact may go to several topics
+            "event_id": event_id,
             "order": _order(),
             "topic": item.topic,
             "key": record.key,

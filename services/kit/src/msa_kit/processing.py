@@ -14,6 +14,7 @@ record is retried until it is back.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,11 +54,15 @@ class Context:
     def event(self) -> Event:
         return self.envelope.event
 
-    def emit(self, topic: str, event: Event) -> None:
-        """Publish ``event`` on ``topic`` if and when this transaction commits."""
-        self.emitted.append(
-            Outgoing(topic, event, self.envelope.correlation_id, causation_id=self.envelope.id)
-        )
+    def emit(self, topic: str, event: Event, *also: str) -> None:
+        """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
+        transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
+        of more than one of them can recognise it."""
+        event_id = str(uuid.uuid4())
+        for name in dict.fromkeys((topic, *also)):
+            self.emitted.append(
+                Outgoing(name, event, self.envelope.correlation_id, self.envelope.id, event_id)
+            )
 
 
 class Unprocessable(Exception):

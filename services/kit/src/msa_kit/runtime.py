@@ -82,7 +82,8 @@ class ServiceRuntime:
         """Consume ``topics`` in this service's consumer group."""
         subscribe(
             self.broker, self.processor, topics, sub,
-            group_id=consumer_group(self.service), title=title,
+            group_id=self.settings.kafka_consumer_group or consumer_group(self.service),
+            title=title,
         )  # fmt: skip
 
     async def start(self) -> None:

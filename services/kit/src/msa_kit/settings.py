@@ -36,6 +36,9 @@ class KitSettings(BaseSettings):
     kafka_sasl_username: str = ""
     kafka_sasl_password: str = Field(default="", repr=False)
     kafka_ssl_cafile: str = ""
+    kafka_consumer_group: str = Field(
+        default="", description="consumer group; default msa-<service> from the catalogue"
+    )
     auth_issuer: str = "msa-local"
     auth_public_key_files: str = Field(
         default="", description="comma-separated PEM files of the token issuer's public keys"

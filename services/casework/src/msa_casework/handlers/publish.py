@@ -14,8 +14,8 @@ def publish(ctx: Context, outcome: Outcome) -> None:
     events also go to the assignment topic of every provider concerned."""
     for fact in outcome.facts:
         kind = type(fact.event)
-        if kind in CASE_FEED:
-            ctx.emit(topics.CASES, fact.event)
+        targets = [topics.CASES] if kind in CASE_FEED else []
         if kind in PROVIDER_FEED:
-            for provider in dict.fromkeys(fact.providers):
-                ctx.emit(topics.assignments(provider), fact.event)
+            targets += [topics.assignments(p) for p in dict.fromkeys(fact.providers)]
+        if targets:
+            ctx.emit(targets[0], fact.event, *targets[1:])
