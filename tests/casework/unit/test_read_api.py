@@ -73,14 +73,14 @@ async def test_front_desk_finance_and_statisticians_are_not_admitted(
     for path in (f"/cases/{mine}", "/cases", "/waiting-list"):
         response = await client.get(path, headers=issuer.headers(role))
         assert response.status_code == 403
-        assert response.json()["detail"]["code"] == "role-not-allowed"
+        assert response.json()["code"] == "role-not-allowed"
 
 
 async def test_without_a_token_the_answer_is_401(api: tuple[Harness, httpx.AsyncClient]) -> None:
     _, client = api
     response = await client.get("/cases")
     assert response.status_code == 401
-    assert response.json()["detail"]["code"] == "missing-token"
+    assert response.json()["code"] == "missing-token"
 
 
 async def test_a_provider_sees_its_own_case_and_not_another_providers(
@@ -94,7 +94,7 @@ async def test_a_provider_sees_its_own_case_and_not_another_providers(
     for hidden in (theirs, waiting, "C-0000000000000000"):
         response = await client.get(f"/cases/{hidden}", headers=caritas)
         assert response.status_code == 404
-        assert response.json()["detail"]["code"] == "case-not-found"
+        assert response.json()["code"] == "case-not-found"
 
 
 async def test_a_providers_list_holds_only_its_own_cases(
@@ -110,7 +110,7 @@ async def test_a_providers_list_holds_only_its_own_cases(
     assert own["total"] == 2 and mine in [c["case_id"] for c in own["items"]]
     assert {c["provider_id"] for c in own["items"]} == {"caritas"}
     assert foreign.status_code == 403
-    assert foreign.json()["detail"]["code"] == "not-your-cases"
+    assert foreign.json()["code"] == "not-your-cases"
 
 
 async def test_the_office_filters_cases_by_provider_region_and_status(

@@ -23,6 +23,7 @@ from msa_kit.kafka import make_broker, make_producer, subscribe
 from msa_kit.logging import get_logger
 from msa_kit.mongo import connect, ping
 from msa_kit.outbox import Outbox
+from msa_kit.problems import install_problem_handlers
 from msa_kit.processing import Clock, Processor, Subscription
 from msa_kit.relay import OutboxRelay
 from msa_kit.settings import KitSettings
@@ -129,6 +130,7 @@ class ServiceRuntime:
 
         app = FastAPI(lifespan=lifespan, title=f"MSA {self.service}", **fastapi_args)
         app.state.verifier = self.verifier()
+        install_problem_handlers(app)
         app.include_router(health_router({"mongodb": self.mongo_ready, "kafka": self.kafka_ready}))
         for router in routers:
             app.include_router(router)

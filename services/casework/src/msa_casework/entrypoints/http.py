@@ -1,6 +1,6 @@
 """The office's read API. Caseworkers and auditors see every case; a provider sees only the
 cases assigned to it (another provider's case is 'not found', so its existence does not
-leak); other roles are not admitted. Errors are ``{"detail": {"code", "message"}}``."""
+leak); other roles are not admitted. Errors are ``{"code", "message", "details"}``."""
 
 from __future__ import annotations
 
