@@ -12,6 +12,7 @@ from pymongo.errors import (
     AutoReconnect,
     ConnectionFailure,
     NetworkTimeout,
+    PyMongoError,
     ServerSelectionTimeoutError,
     WaitQueueTimeoutError,
 )
@@ -29,6 +30,29 @@ INFRA_ERRORS: tuple[type[BaseException], ...] = (
     ServerSelectionTimeoutError,
     WaitQueueTimeoutError,
 )
+
+
+#: Server error codes that mean "not now" (shutdown, failover, a transaction lost to a
+#: restart), not "this record is bad".
+UNAVAILABLE_CODES = frozenset(
+    {6, 7, 89, 91, 189, 251, 262, 9001, 10107, 11600, 11602, 13435, 13436}
+)
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not serve the work right now; retry later, never dead-letter."""
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database is away rather than the work being wrong."""
+    if isinstance(exc, INFRA_ERRORS):
+        return True
+    if isinstance(exc, PyMongoError):
+        labelled = exc.has_error_label("TransientTransactionError") or exc.has_error_label(
+            "RetryableWriteError"
+        )
+        return labelled or getattr(exc, "code", None) in UNAVAILABLE_CODES
+    return False
 
 
 def connect(uri: str, *, app_name: str) -> AsyncMongoClient[Document]:

@@ -30,11 +30,12 @@ from msa_kit.dead_letter import DeadLetter, dead_letter_outgoing
 from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import HANDLE_SECONDS, INFRA_RETRIES, MESSAGES
-from msa_kit.mongo import INFRA_ERRORS, in_transaction
+from msa_kit.mongo import INFRA_ERRORS, DatabaseUnavailable, in_transaction, is_unavailable
 from msa_kit.outbox import Outbox, Outgoing
 from msa_kit.records import RawRecord
 
 log = get_logger("msa_kit.processing")
+RETRY_LATER: tuple[type[BaseException], ...] = (DatabaseUnavailable, *INFRA_ERRORS)
 Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
 
@@ -152,12 +153,12 @@ class Processor:
                 return await self._handle(record, envelope, sub, provider)
             except AlreadyProcessed:
                 return "duplicate"
-            except INFRA_ERRORS:
-                raise
             except Unprocessable as exc:
                 letter = DeadLetter.unprocessable(record, exc.code, exc.reason, self._service)
                 return await self._dead_letter(record, letter, [], "rejected", envelope)
             except Exception as exc:
+                if is_unavailable(exc):
+                    raise DatabaseUnavailable(repr(exc)[:300]) from exc
                 log.warning("handler failed", attempt=attempt, error=repr(exc)[:300])
                 if attempt == self._max_attempts:
                     letter = DeadLetter.failed(record, exc, attempt, self._service)
@@ -209,7 +210,7 @@ class Processor:
         while True:
             try:
                 return await attempt()
-            except INFRA_ERRORS as exc:
+            except RETRY_LATER as exc:
                 INFRA_RETRIES.inc()
                 log.warning("database unreachable, retrying", error=repr(exc)[:200], wait_s=wait)
                 await asyncio.sleep(wait)
