@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -37,12 +37,18 @@ def topic_specs() -> list[TopicSpec]:
     return list(module.catalogue().all_topics())
 
 
-async def probe_kafka(bootstrap: str, timeout_ms: int = 3000) -> list[dict[str, Any]]:
-    """Return the brokers a metadata call lists; raise if the cluster does not answer."""
+async def probe_kafka(
+    bootstrap: str, timeout_ms: int = 3000, *, client: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Return the brokers a metadata call lists; raise if the cluster does not answer.
+
+    `client` holds extra admin-client settings, e.g. SASL credentials."""
     aiokafka_log = logging.getLogger("aiokafka")
     level = aiokafka_log.level
     aiokafka_log.setLevel(logging.CRITICAL)  # connection refusals are expected while polling
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms)
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms, **(client or {})
+    )
     try:
         await admin.start()
         cluster = await admin.describe_cluster()
@@ -81,17 +87,21 @@ async def ensure_topics(
     *,
     replication_factor: int = 1,
     limit_s: float = 30.0,
+    client: Mapping[str, Any] | None = None,
 ) -> list[str]:
     """Create the topics that do not exist yet; return the names created (idempotent).
 
     A spec may carry its own `replication_factor`; otherwise the argument is used. Topics
     that already exist (or are created concurrently) are left untouched, even when their
-    partitions or config differ from the spec.
+    partitions or config differ from the spec. `client` holds extra admin-client settings,
+    e.g. SASL credentials.
     """
     wanted = {spec.name: spec for spec in topics}
     if not wanted:
         return []
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=int(limit_s * 1000))
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=int(limit_s * 1000), **(client or {})
+    )
     try:
         await admin.start()
         existing = set(await admin.list_topics())
