@@ -39,3 +39,17 @@ fi
 if [[ -x scripts/ensure-node-tools.sh ]]; then
   scripts/ensure-node-tools.sh
 fi
+
+# --- reporting: a headless Chromium for the dashboard's browser test -------------------
+# Debian's own build (Playwright drives it with executable_path=/usr/bin/chromium; it never
+# downloads a browser). Missing and not root: the dashboard test says how to install it.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian package: chromium (dashboard browser test)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+  else
+    echo "note: chromium is missing (apt-get install chromium); the dashboard browser test will fail" >&2
+  fi
+fi
+# ------------------------------------------------------------------------------------------

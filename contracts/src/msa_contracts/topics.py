@@ -105,9 +105,15 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected),
           ("billing",), ("reporting",)),
     Topic("msa.reporting.measure-outcomes", "Measure outcomes per period after small-cell "
-          "suppression; compacted: the latest record per key is the current state.",
-          "measure_id:period", 3, (ev.MeasureOutcomeReported,), ("reporting",),
-          ("reporting-consumers",), compacted=True),
+          "suppression; compacted: the latest record per key is the current state, so a "
+          "consumer reading from the beginning gets every measure's current figures. Periods "
+          "are calendar months (YYYY-MM, by each fact's business date) and 'cumulative'; a "
+          "record is written only when the key's figures changed. Figures: goals_set, "
+          "goals_achieved, goals_dropped, goal_days_median, mentors_matched, referrals; a "
+          "figure that would reveal fewer persons than the threshold (default 5) is null and "
+          "named in 'suppressed'.",
+          "measure_id:period, e.g. 'M19:2026-03' or 'M19:cumulative'", 3,
+          (ev.MeasureOutcomeReported,), ("reporting",), ("reporting-consumers",), compacted=True),
     Topic("msa.clock", "One tick per (simulated or real) day for time-driven behaviour.",
           "'clock'", 1, (ev.DayStarted,), ("scheduler",),
           ("casework", "billing", "reporting"), retention_ms=30 * DAY_MS),

@@ -100,7 +100,12 @@ class InvoiceIssued(Event):
 
 
 class InvoiceCorrected(Event):
-    """Late entries for an already invoiced month, billed on a later invoice as corrections."""
+    """Late entries for an already invoiced month, billed on a later invoice as corrections.
+
+    A notice that refers to the corrected invoice (never changed itself): its lines are
+    contained, as correction lines, in the ``InvoiceIssued`` of ``invoice_number``, so
+    consumers must not add them to totals a second time.
+    """
 
     invoice_number: InvoiceNumber
     corrects_invoice_number: InvoiceNumber

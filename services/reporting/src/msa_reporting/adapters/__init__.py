@@ -1,0 +1,1 @@
+"""MongoDB adapters: stored events and projection documents."""

@@ -1,0 +1,80 @@
+"""Projection documents: figure tables and measure outcomes as MongoDB documents.
+
+A table document keeps its rows in display order and its cells as
+``[dimension, row, period, value(, units)]`` lists, so it reads back into exactly the
+table it was written from (the replay test compares these documents).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from msa_contracts.registry import DEFAULT_REGISTRY
+
+from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.stored import Stored
+from msa_reporting.domain.table import CellKey, FigureTable, PublishedTable
+
+Document = dict[str, Any]
+
+
+def event_doc(s: Stored) -> Document:
+    return {
+        "_id": s.key, "topic": s.topic, "partition": s.partition, "offset": s.offset,
+        "event_id": s.event_id, "type": s.event.ce_type(), "body": s.event.model_dump_json(),
+    }  # fmt: skip
+
+
+def stored_of(doc: Document) -> Stored | None:
+    resolved = DEFAULT_REGISTRY.resolve(doc["type"])
+    if resolved is None:
+        return None
+    model, _ = resolved
+    event = model.model_validate_json(doc["body"])
+    return Stored(doc["topic"], doc["partition"], doc["offset"], doc["event_id"], event)
+
+
+def _rows(rows: dict[str, tuple[str, ...]]) -> list[list[Any]]:
+    return [[dimension, list(keys)] for dimension, keys in rows.items()]
+
+
+def _unrows(raw: list[list[Any]]) -> dict[str, tuple[str, ...]]:
+    return {dimension: tuple(keys) for dimension, keys in raw}
+
+
+def true_doc(t: FigureTable) -> Document:
+    cells = [[*k, v, t.units.get(k, 0)] for k, v in t.values.items()]
+    return {"_id": t.figure, "periods": list(t.periods), "rows": _rows(t.rows), "cells": cells}
+
+
+def true_table(doc: Document) -> FigureTable:
+    values: dict[CellKey, int | None] = {}
+    units: dict[CellKey, int] = {}
+    for d, r, p, v, n in doc["cells"]:
+        values[(d, r, p)], units[(d, r, p)] = v, n
+    return FigureTable(doc["_id"], tuple(doc["periods"]), _unrows(doc["rows"]), values, units)
+
+
+def published_doc(t: PublishedTable) -> Document:
+    return {
+        "_id": t.figure, "periods": list(t.periods), "rows": _rows(t.rows),
+        "cells": [[*k, v] for k, v in t.values.items()],
+        "suppressed": sorted([list(k) for k in t.suppressed]), "threshold": t.threshold,
+    }  # fmt: skip
+
+
+def published_table(doc: Document) -> PublishedTable:
+    values: dict[CellKey, int | None] = {(d, r, p): v for d, r, p, v in doc["cells"]}
+    hidden = frozenset((d, r, p) for d, r, p in doc["suppressed"])
+    return PublishedTable(doc["_id"], tuple(doc["periods"]), _unrows(doc["rows"]), values,
+                          hidden, doc["threshold"])  # fmt: skip
+
+
+def outcome_doc(o: Outcome) -> Document:
+    return {"_id": o.key, "measure_id": o.measure_id, "field_id": o.field_id, "period": o.period,
+            "figures": o.figures, "suppressed": list(o.suppressed)}  # fmt: skip
+
+
+def outcome_of(doc: Document) -> Outcome:
+    return Outcome(doc["measure_id"], doc["field_id"], doc["period"], dict(doc["figures"]),
+                   tuple(doc["suppressed"]))  # fmt: skip

@@ -1,0 +1,84 @@
+"""Reading the input topics from offset zero in batches, outside any consumer group."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from msa_contracts.envelope import InvalidMessage, decode
+from msa_contracts.topics import catalogue
+from msa_kit.records import RawRecord
+
+from msa_reporting.domain.stored import Stored, is_input
+from msa_reporting.settings import ReportingSettings
+
+Progress = Callable[[str], None]
+
+
+async def read_log(
+    settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None
+) -> tuple[dict[str, Stored], int]:
+    """Every input event from offset zero to the current end; returns (events, records)."""
+    allowed = {actual: set(catalogue(()).topic(name).event_types)
+               for name, actual in settings.input_topics.items()}  # fmt: skip
+    consumer = AIOKafkaConsumer(
+        *allowed,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=batch,
+        client_id=f"msa-{settings.service_name}-replay",
+        **settings.kafka_security.for_aiokafka(),
+    )
+    await consumer.start()  # outside any group: every partition of the topics is assigned
+    events: dict[str, Stored] = {}
+    records, began = 0, time.monotonic()
+    try:
+        parts = await assigned(consumer, set(allowed))
+        await consumer.seek_to_beginning(*parts)
+        end = await consumer.end_offsets(parts)
+        progress(f"reading {len(parts)} partitions of {', '.join(sorted(allowed))} from offset 0 "
+                 f"up to {sum(end.values()):,} records")  # fmt: skip
+        open_parts = {tp for tp in parts if await consumer.position(tp) < end[tp]}
+        while open_parts:
+            fetched = await consumer.getmany(*open_parts, timeout_ms=1000, max_records=batch)
+            for tp, recs in fetched.items():
+                for rec in recs:
+                    if rec.offset < end[tp]:
+                        records += 1
+                        _keep(events, RawRecord.from_consumer_record(rec), allowed[tp.topic])
+            open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
+            rate = records / max(time.monotonic() - began, 1e-6)
+            progress(f"read {records:,} records, {len(events):,} input events ({rate:,.0f}/s)")
+    finally:
+        await consumer.stop()
+    return events, records
+
+
+async def assigned(
+    consumer: AIOKafkaConsumer, topics: set[str], timeout_s: float = 30.0
+) -> list[TopicPartition]:
+    """Every partition of ``topics``, once the consumer's metadata names them all."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        parts = consumer.assignment()
+        if {tp.topic for tp in parts} >= topics:
+            return sorted(parts)
+        if time.monotonic() > deadline:
+            missing = topics - {tp.topic for tp in parts}
+            raise RuntimeError(f"topics not found: {', '.join(sorted(missing))}")
+        await asyncio.sleep(0.1)
+
+
+def _keep(events: dict[str, Stored], rec: RawRecord, allowed: set[str]) -> None:
+    """The first delivery of each valid input event (invalid records are dead letters live)."""
+    try:
+        envelope = decode(rec.headers, rec.value, allowed_types=allowed)
+    except InvalidMessage:
+        return
+    if is_input(envelope.event):
+        stored = Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event)
+        events.setdefault(stored.key, stored)

@@ -1,0 +1,121 @@
+"""The projection's MongoDB store: stored input events and the projection documents.
+
+Collections: ``events`` (the input events reporting keeps, one per topic and event id),
+``figures`` (true tables, internal), ``published`` (suppressed tables, what the API
+serves), ``outcomes`` (the last emitted state per measure-outcome key) and ``meta``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReplaceOne
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+
+from msa_reporting.adapters import documents as docs
+from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.projection import Figures
+from msa_reporting.domain.stored import Stored
+from msa_reporting.domain.table import FigureTable, PublishedTable
+
+EVENTS, TRUE, PUBLISHED, OUTCOMES, META = "events", "figures", "published", "outcomes", "meta"
+BATCH = 1000
+PARALLEL = 4
+
+
+class ProjectionStore:
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.db = db
+
+    async def save_event(self, stored: Stored, session: AsyncClientSession | None) -> None:
+        doc = docs.event_doc(stored)
+        await self.db[EVENTS].update_one(
+            {"_id": doc["_id"]}, {"$setOnInsert": doc}, upsert=True, session=session
+        )
+
+    async def load_events(self) -> dict[str, Stored]:
+        found: dict[str, Stored] = {}
+        async for doc in self.db[EVENTS].find({}, batch_size=BATCH):
+            stored = docs.stored_of(doc)
+            if stored is not None:
+                found[stored.key] = stored
+        return found
+
+    async def save_figures(
+        self, figures: Figures, now: datetime, session: AsyncClientSession | None,
+        previous: Figures | None = None,
+    ) -> None:  # fmt: skip
+        """Replace the table documents that differ from ``previous`` (all without it)."""
+        await _replace(self.db[TRUE], [
+            docs.true_doc(t) for name, t in figures.true.items()
+            if previous is None or previous.true.get(name) != t
+        ], session)  # fmt: skip
+        await _replace(self.db[PUBLISHED], [
+            docs.published_doc(t) for name, t in figures.published.items()
+            if previous is None or previous.published.get(name) != t
+        ], session)  # fmt: skip
+        meta = _meta(figures, now)
+        await self.db[META].replace_one({"_id": "projection"}, meta, upsert=True, session=session)
+
+    async def save_outcomes(
+        self, outcomes: Iterable[Outcome], session: AsyncClientSession | None
+    ) -> None:
+        await _replace(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes], session)
+
+    async def load_outcomes(self) -> dict[str, Outcome]:
+        return {d["_id"]: docs.outcome_of(d) async for d in self.db[OUTCOMES].find({})}
+
+    async def load_true(self) -> dict[str, FigureTable]:
+        return {d["_id"]: docs.true_table(d) async for d in self.db[TRUE].find({})}
+
+    async def load_published(self) -> dict[str, PublishedTable]:
+        return {d["_id"]: docs.published_table(d) async for d in self.db[PUBLISHED].find({})}
+
+    async def meta(self) -> Mapping[str, Any]:
+        return await self.db[META].find_one({"_id": "projection"}) or {}
+
+    async def insert_events(self, stored: Iterable[Stored]) -> int:
+        """Bulk insert into an empty store (replay): batches, a few at a time; returns how many."""
+        documents = [docs.event_doc(item) for item in stored]
+        batches = [documents[i : i + BATCH] for i in range(0, len(documents), BATCH)]
+        for wave in range(0, len(batches), PARALLEL):
+            await asyncio.gather(
+                *(_insert(self.db[EVENTS], b) for b in batches[wave : wave + PARALLEL])
+            )
+        return len(documents)
+
+    async def insert_projection(
+        self, figures: Figures, outcomes: Iterable[Outcome], now: datetime
+    ) -> None:
+        """Write the projection documents into an empty store (replay)."""
+        await asyncio.gather(
+            _insert(self.db[TRUE], [docs.true_doc(t) for t in figures.true.values()]),
+            _insert(
+                self.db[PUBLISHED], [docs.published_doc(t) for t in figures.published.values()]
+            ),
+            _insert(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes]),
+            _insert(self.db[META], [_meta(figures, now)]),
+        )
+
+
+async def _replace(
+    coll: Any, documents: list[dict[str, Any]], session: AsyncClientSession | None
+) -> None:
+    if documents:
+        requests = [ReplaceOne({"_id": d["_id"]}, d, upsert=True) for d in documents]
+        await coll.bulk_write(requests, ordered=False, session=session)
+
+
+async def _insert(coll: Any, documents: list[dict[str, Any]]) -> int:
+    if documents:
+        await coll.insert_many(documents, ordered=False)
+    return len(documents)
+
+
+def _meta(figures: Figures, now: datetime) -> dict[str, Any]:
+    as_of = figures.as_of.isoformat() if figures.as_of else None
+    return {"_id": "projection", "as_of": as_of, "events": figures.events, "computed_at": now}

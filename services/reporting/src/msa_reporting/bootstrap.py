@@ -1,0 +1,74 @@
+"""Reporting's composition root: every dependency is built here, and each can be replaced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import FastAPI
+from msa_contracts.reference import ReferenceData, load_reference
+from msa_kit.processing import Clock
+from msa_kit.runtime import ServiceRuntime, utc_now
+
+from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.domain.projection import Figures
+from msa_reporting.domain.table import FigureTable
+from msa_reporting.entrypoints import dashboard, http
+from msa_reporting.entrypoints.kafka import subscribe_inputs
+from msa_reporting.handlers.live import LiveProjection
+from msa_reporting.handlers.record import make_recorder
+from msa_reporting.settings import ReportingSettings
+
+
+@dataclass
+class Reporting:
+    """The assembled service. ``http_app()`` serves API and dashboard; its lifespan runs the
+    consumers, the outbox relay and the live projection."""
+
+    settings: ReportingSettings
+    runtime: ServiceRuntime
+    store: ProjectionStore
+    live: LiveProjection
+    reference: ReferenceData
+
+    def http_app(self) -> FastAPI:
+        return self.runtime.http_app(
+            [http.router(self.store, self.reference), dashboard.router(self.store, self.reference)],
+            version="1",
+            description="Measure-plan figures with small-cell suppression, and a dashboard.",
+        )
+
+    async def true_figures(self) -> dict[str, FigureTable]:
+        """The unsuppressed tables, as last saved. Internal: for tests and the quarter's
+        ground-truth check, never served over HTTP."""
+        return await self.store.load_true()
+
+    async def refresh(self) -> Figures:
+        """Recompute now (tests use it instead of waiting for the quiet spell)."""
+        return await self.live.refresh()
+
+
+def build(
+    settings: ReportingSettings,
+    *,
+    clock: Clock = utc_now,
+    runtime: ServiceRuntime | None = None,
+    reference: ReferenceData | None = None,
+) -> Reporting:
+    """Assemble reporting from ``settings``."""
+    reference = reference or load_reference()
+    runtime = runtime or ServiceRuntime(settings, clock=clock)
+    store = ProjectionStore(runtime.db)
+    live = LiveProjection(
+        store, runtime.client, runtime.outbox, reference, settings.suppression_threshold,
+        settings.reporting_outcomes_topic, clock, quiet_s=settings.reporting_refresh_s,
+        reconcile_s=settings.reporting_reconcile_s, on_commit=runtime.relay.notify,
+    )  # fmt: skip
+    subscribe_inputs(runtime, settings, make_recorder(store, live))
+
+    async def start_live() -> None:
+        await live.load()
+        live.start()
+
+    runtime.startup_hooks.append(start_live)
+    runtime.shutdown_hooks.append(live.stop)
+    return Reporting(settings, runtime, store, live, reference)

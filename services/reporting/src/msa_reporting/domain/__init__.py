@@ -1,0 +1,1 @@
+"""Pure reporting logic: events in, figures out, suppression before anything leaves."""

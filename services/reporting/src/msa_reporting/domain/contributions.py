@@ -1,0 +1,97 @@
+"""Facts joined with their attributes on their business date: one contribution each.
+
+The joins: a case leads to its person (CaseOpened); a person's district and residence
+status are looked up on the fact's date (ArrivalRegistered, PersonRelocated,
+ResidenceStatusChanged); the region follows from the district, the field from the measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from msa_contracts.reference import ReferenceData
+
+from msa_reporting.domain.dimensions import NONE_PROVIDER, UNKNOWN
+from msa_reporting.domain.figures import ACTIVITIES
+from msa_reporting.domain.periods import stock_day
+from msa_reporting.domain.world import WAITING, Occurrence, World
+
+
+@dataclass(frozen=True)
+class Contribution:
+    figure: str
+    on: date
+    value: int
+    unit: str
+    attrs: dict[str, str]
+
+
+#: Figures read straight from the folded outcomes (hours are split by activity below).
+FLOWS = {
+    "arrivals": "arrivals", "plans_agreed": "plans_agreed", "goals_set": "goals_set",
+    "goals_achieved": "goals_achieved", "goals_dropped": "goals_dropped",
+    "goal_days": "goal_days", "approvals": "approvals", "amount_invoiced": "amount_invoiced",
+    "mentors_matched": "mentors_matched", "referrals": "referrals", "waits": "waiting_days",
+}  # fmt: skip
+
+
+class Joiner:
+    """Resolves a fact's person, district, status group, provider, measure and domain."""
+
+    def __init__(self, world: World, reference: ReferenceData) -> None:
+        self.world = world
+        self.groups = {s.id.value: s.group for s in reference.statuses}
+        self.regions = {d.id.value: d.region.value for d in reference.districts}
+        self.fields = {m.id: m.field for m in reference.measures}
+
+    def contribution(self, figure: str, o: Occurrence, day: date) -> Contribution:
+        case = self.world.cases.get(o.case_id) if o.case_id else None
+        ref = o.person_ref or (case.person_ref if case else None)
+        person = self.world.persons.get(ref) if ref else None
+        district = (person.districts.at(day) if person else None) or (
+            case.district if case else None
+        )
+        status = person.statuses.at(day) if person else None
+        holder = case.holders.at(day) if case else None
+        measure = o.measure or UNKNOWN
+        attrs = {
+            "district": district or UNKNOWN,
+            "region": self.regions.get(district or "", UNKNOWN),
+            "status_group": self.groups.get(status or "", UNKNOWN),
+            "provider": o.provider or holder or NONE_PROVIDER,
+            "measure": measure,
+            "field": self.fields.get(measure, UNKNOWN),
+            "domain": o.domain or UNKNOWN,
+        }
+        return Contribution(figure, o.on, o.value, ref or o.case_id or UNKNOWN, attrs)
+
+
+def contributions(world: World, reference: ReferenceData, months: tuple[str, ...],
+                  as_of: date) -> Iterator[Contribution]:  # fmt: skip
+    """Every contribution to every figure; stocks are counted on each month's last day."""
+    join = Joiner(world, reference)
+    for kind, figure in FLOWS.items():
+        for o in world.of(kind):
+            yield join.contribution(figure, o, o.on)
+    for o in world.of("hours"):
+        yield join.contribution(ACTIVITIES[o.activity or "direct"], o, o.on)
+    for month in months:
+        day = stock_day(month, as_of)
+        for case_id, case in sorted(world.cases.items()):
+            if case.opened_on is None or case.opened_on > day:
+                continue
+            if case.closed_on is not None and case.closed_on <= day:
+                continue
+            here = Occurrence(day, case_id)
+            yield join.contribution("open_cases", here, day)
+            if case.holders.at(day) == WAITING:
+                yield join.contribution("waiting", here, day)
+
+
+def business_days(world: World) -> list[date]:
+    """Every business date the figures use, to span the months reported."""
+    days = [o.on for kind in world.outcomes.values() for o in kind.values()]
+    days += [c.opened_on for c in world.cases.values() if c.opened_on is not None]
+    return days + ([world.clock] if world.clock else [])

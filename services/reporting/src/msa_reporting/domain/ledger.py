@@ -1,0 +1,30 @@
+"""Folding billing's ledger: accepted hours and invoice lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from msa_contracts import events as ev
+
+from msa_reporting.domain.world import Occurrence, World
+
+
+def hours(w: World, e: ev.HoursAccepted) -> None:
+    entry = Occurrence(
+        e.service_date, e.case_id, value=e.minutes_billable, provider=e.provider_id,
+        domain=e.domain.value, activity=e.activity,
+    )  # fmt: skip
+    w.once("hours", e.entry_id, entry)
+
+
+def invoice(w: World, e: ev.InvoiceIssued | ev.InvoiceCorrected) -> None:
+    """Lines by content: a correction line repeated in ``InvoiceCorrected`` counts once."""
+    for line in e.lines:
+        year, month = (int(p) for p in line.service_month.split("-"))
+        key = "/".join((
+            e.invoice_number, line.case_id, line.module.value, line.approval_id or "",
+            line.service_month, str(line.rate_cents_per_hour), str(line.correction),
+        ))  # fmt: skip
+        amount = Occurrence(date(year, month, 1), line.case_id, value=line.amount_cents,
+                            provider=e.provider_id)  # fmt: skip
+        w.once("amount_invoiced", key, amount)

@@ -1,0 +1,62 @@
+"""What reporting knows: persons and cases with their time-versioned attributes, and the
+countable outcomes, each once per natural key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from msa_reporting.domain.timeline import Timeline
+
+WAITING = "-"  # the holder of a case without a provider: the waiting list
+
+
+@dataclass
+class PersonFile:
+    districts: Timeline[str] = field(default_factory=Timeline)
+    statuses: Timeline[str] = field(default_factory=Timeline)
+
+
+@dataclass
+class CaseFile:
+    person_ref: str | None = None
+    opened_on: date | None = None
+    district: str | None = None
+    closed_on: date | None = None
+    holders: Timeline[str] = field(default_factory=lambda: Timeline(carry_back=False))
+    waiting_since: date | None = None
+    spells: int = 0
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One countable fact: its business date, value, whose it is and its own attributes."""
+
+    on: date
+    case_id: str | None = None
+    person_ref: str | None = None
+    value: int = 1
+    provider: str | None = None
+    domain: str | None = None
+    measure: str | None = None
+    activity: str | None = None
+
+
+@dataclass
+class World:
+    persons: dict[str, PersonFile] = field(default_factory=dict)
+    cases: dict[str, CaseFile] = field(default_factory=dict)
+    outcomes: dict[str, dict[str, Occurrence]] = field(default_factory=dict)
+    clock: date | None = None
+
+    def person(self, ref: str) -> PersonFile:
+        return self.persons.setdefault(ref, PersonFile())
+
+    def case(self, case_id: str) -> CaseFile:
+        return self.cases.setdefault(case_id, CaseFile())
+
+    def once(self, kind: str, key: str, occurrence: Occurrence) -> None:
+        self.outcomes.setdefault(kind, {}).setdefault(key, occurrence)
+
+    def of(self, kind: str) -> list[Occurrence]:
+        return list(self.outcomes.get(kind, {}).values())

@@ -1,0 +1,1 @@
+"""Edges: Kafka subscriptions, the JSON/CSV API and the dashboard."""

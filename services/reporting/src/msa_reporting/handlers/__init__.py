@@ -1,0 +1,1 @@
+"""Handlers: keep an input event; recompute and publish the figures."""
