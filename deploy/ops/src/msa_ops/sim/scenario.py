@@ -19,6 +19,7 @@ from msa_contracts.topics import catalogue
 
 from msa_ops.sim.agents import Action, plan_case, spoofed_plan
 from msa_ops.sim.bus import Bus
+from msa_ops.sim.hours import HourLogging
 from msa_ops.sim.population import Arrival, arrivals
 from msa_ops.sim.truth import Observed, Truth
 
@@ -35,6 +36,8 @@ class ScenarioConfig:
     replay_share: float = 0.05
     spoof_share: float = 0.05
     wait_s: float = 60.0
+    hours: bool = False  # providers log hours (needs billing running); see sim/hours.py
+    hold_days: int = 30  # billing's BILLING_HOLD_DAYS, to know when held entries are answered
 
 
 @dataclass
@@ -59,9 +62,12 @@ class Scenario:
             self.reference, seed=cfg.seed, count=cfg.persons, start=cfg.start, days=cfg.arrival_days
         )
         rng = random.Random(cfg.seed)
+        hours = self._hour_logging()
         for offset in range(cfg.days):
             day = cfg.start + timedelta(days=offset)
             await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
+            if hours is not None:
+                await hours.day_started(day)
             todays = [a for a in people if a.allocated_on == day]
             for arrival in todays:
                 await self._announce(arrival, day)
@@ -77,10 +83,19 @@ class Scenario:
             )
             self._plan_new_assignments(rng)
             await self._send_due(day)
+            if hours is not None:
+                await hours.log(day)
             self.progress(
                 f"{day}: {self.truth.persons} arrivals, {len(self.truth.reports)} reports answered"
             )
         return self.truth
+
+    def _hour_logging(self) -> HourLogging | None:
+        cfg = self.config
+        if not cfg.hours:
+            return None
+        return HourLogging(self.bus, self.reference, cfg.seed, cfg.hold_days, cfg.wait_s,
+                           self.truth.hours)  # fmt: skip
 
     async def _announce(self, a: Arrival, day: date) -> None:
         sealed = seal_identity(self.intake_public_key, self.intake_key_id, a.identity)

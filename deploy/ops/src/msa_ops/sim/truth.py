@@ -12,14 +12,16 @@ from msa_contracts.events import (
     CaseWaitlisted,
     FachleistungRejected,
     GoalProgressReported,
+    HoursRejected,
     IntegrationPlanRejected,
     IntegrationPlanSubmitted,
     ProviderReportRejected,
 )
 
 from msa_ops.sim.agents import Action
+from msa_ops.sim.hours import HoursTruth, hour_answers
 
-REJECTIONS = (IntegrationPlanRejected, ProviderReportRejected, FachleistungRejected)
+REJECTIONS = (IntegrationPlanRejected, ProviderReportRejected, FachleistungRejected, HoursRejected)
 
 
 @dataclass
@@ -31,6 +33,7 @@ class Truth:
     notices: set[str] = field(default_factory=set)
     names: list[str] = field(default_factory=list)  # personal data sent, to scan for leaks
     reports: dict[str, Action] = field(default_factory=dict)
+    hours: HoursTruth = field(default_factory=HoursTruth)  # hour entries and invoices (billing)
 
     def expected(self, kind: str, outcome: str | None = None) -> int:
         """How many reports of event ``kind`` expect acceptance (or goal ``outcome``)."""
@@ -76,6 +79,10 @@ class Observed:
         """Every opened case was assigned or put on the waiting list."""
         decided = {e.case_id for e in self.of(CaseAssigned) + self.of(CaseWaitlisted)}  # type: ignore[attr-defined]
         return all(c.case_id in decided for c in self.opened())
+
+    def hour_answers(self) -> dict[str, list[object]]:
+        """Billing's answers (HoursAccepted/HoursRejected) per hour entry record (ce_id)."""
+        return hour_answers(self.envelopes)
 
     def answers(self) -> dict[str, str]:
         """'accepted' or 'rejected' per report id (causation id of casework's first answer)."""

@@ -1,0 +1,1 @@
+"""Billing's storage: MongoDB for production, memory for tests."""

@@ -1,0 +1,161 @@
+"""In-memory repositories with the Mongo ones' behaviour (tests, no I/O). State is kept as
+the same documents the Mongo adapter writes, so serialisation is exercised too. The session
+is ignored: there is no rollback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from msa_billing.adapters.documents import (
+    Document,
+    case_document,
+    case_from,
+    entry_document,
+    entry_from,
+    entry_key,
+    invoice_document,
+    invoice_from,
+    line_order,
+    received_order,
+)
+from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.invoices import Invoice
+from msa_billing.domain.view import CaseView
+from msa_billing.ports import Unit
+
+
+@dataclass
+class MemoryData:
+    cases: dict[str, Document] = field(default_factory=dict)
+    entries: dict[str, Document] = field(default_factory=dict)
+    invoices: dict[str, Document] = field(default_factory=dict)
+    runs: dict[str, Document] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    day: date | None = None
+
+
+class MemoryCases:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def get(self, case_id: str) -> CaseView | None:
+        doc = self._data.cases.get(case_id)
+        return case_from(doc) if doc else None
+
+    async def save(self, case: CaseView) -> None:
+        self._data.cases[case.case_id] = case_document(case)
+
+
+class MemoryEntries:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def get(self, provider_id: str, entry_id: str) -> Entry | None:
+        doc = self._data.entries.get(entry_key(provider_id, entry_id))
+        return entry_from(doc) if doc else None
+
+    async def save(self, entry: Entry) -> None:
+        self._data.entries[entry.key] = entry_document(entry)
+
+    async def held_for_case(self, case_id: str) -> list[Entry]:
+        return self._where(lambda d: d["status"] == "held" and d["case_id"] == case_id)
+
+    async def held_since_before(self, day: date) -> list[Entry]:
+        iso = day.isoformat()
+        return self._where(lambda d: d["status"] == "held" and d["held_since"] <= iso)
+
+    async def uninvoiced(self, until_month: str) -> list[Entry]:
+        return self._where(lambda d: _uninvoiced(d) and d["service_month"] <= until_month)
+
+    async def uninvoiced_months(self) -> set[str]:
+        return {d["service_month"] for d in self._data.entries.values() if _uninvoiced(d)}
+
+    async def of_invoice(self, number: str) -> list[Entry]:
+        docs = [d for d in self._data.entries.values() if d["invoice_number"] == number]
+        return [entry_from(d) for d in sorted(docs, key=line_order)]
+
+    def _where(self, keep: Any) -> list[Entry]:
+        docs = [d for d in self._data.entries.values() if keep(d)]
+        return [entry_from(d) for d in sorted(docs, key=received_order)]
+
+
+def _uninvoiced(doc: Document) -> bool:
+    return bool(doc["status"] == "accepted" and doc["invoice_number"] is None)
+
+
+class MemoryInvoices:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def get(self, number: str) -> Invoice | None:
+        doc = self._data.invoices.get(number)
+        return invoice_from(doc) if doc else None
+
+    async def save(self, invoice: Invoice) -> None:
+        if invoice.number in self._data.invoices:
+            raise KeyError(f"invoice {invoice.number} exists; issued invoices never change")
+        self._data.invoices[invoice.number] = invoice_document(invoice)
+
+    async def find(self, provider_id: str | None, period: str | None) -> list[Invoice]:
+        docs = sorted(self._data.invoices.values(), key=lambda d: str(d["_id"]))
+        return [
+            invoice_from(d) for d in docs
+            if provider_id in (None, d["provider_id"]) and period in (None, d["period"])
+        ]  # fmt: skip
+
+    async def numbers(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        wanted = set(keys)
+        return {
+            (d["provider_id"], d["period"]): d["_id"] for d in self._data.invoices.values()
+            if (d["provider_id"], d["period"]) in wanted
+        }  # fmt: skip
+
+
+class MemoryRuns:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def done(self) -> set[str]:
+        return set(self._data.runs)
+
+    async def record(self, period: str, on: date, numbers: list[str]) -> None:
+        self._data.runs[period] = {"_id": period, "on": on.isoformat(), "numbers": numbers}
+
+
+class MemoryCounters:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def reserve(self, name: str, count: int) -> int:
+        last = self._data.counters.get(name, 0) + count
+        self._data.counters[name] = last
+        return last - count + 1
+
+
+class MemoryDays:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def latest(self) -> date | None:
+        return self._data.day
+
+    async def advance(self, day: date) -> date:
+        if self._data.day is None or day > self._data.day:
+            self._data.day = day
+        return self._data.day
+
+
+class MemoryStore:
+    def __init__(self, data: MemoryData | None = None) -> None:
+        self.data = data or MemoryData()
+
+    def unit(self, session: Any) -> Unit:
+        d = self.data
+        return Unit(MemoryCases(d), MemoryEntries(d), MemoryInvoices(d), MemoryRuns(d),
+                    MemoryCounters(d), MemoryDays(d))  # fmt: skip
+
+    async def ensure_indexes(self) -> None:
+        return None

@@ -1,0 +1,1 @@
+"""Billing's edges: Kafka subscriptions and the HTTP API."""

@@ -1,0 +1,49 @@
+"""The day's tick: remember the day, decide held entries again (those held too long for
+good), and run the invoices that fall due."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from msa_contracts.events import DayStarted
+from msa_kit.processing import Context
+
+from msa_billing.domain.facts import Fact
+from msa_billing.domain.months import previous_month
+from msa_billing.domain.settle import settle
+from msa_billing.domain.view import CaseView
+from msa_billing.handlers.deps import Deps, expect
+from msa_billing.handlers.invoicing import run_invoices
+from msa_billing.ports import Unit
+
+
+async def day_started(deps: Deps, ctx: Context) -> None:
+    tick = expect(ctx, DayStarted)
+    unit = deps.unit(ctx)
+    today = await unit.days.advance(tick.day)
+    facts = await revisit_held(unit, deps, today, ctx.now)
+    target = previous_month(today)
+    if target not in await unit.runs.done():
+        _, issued = await run_invoices(unit, target, today)
+        facts += issued
+    deps.publish(ctx, facts)
+
+
+async def revisit_held(unit: Unit, deps: Deps, today: date, now: datetime) -> list[Fact]:
+    """Every held entry is decided again; one held for the configured number of days is
+    decided for good with what is known (a safety net besides the re-decision that each
+    change of the case triggers)."""
+    give_up = today - timedelta(days=deps.policy.hold_days)
+    cases: dict[str, CaseView] = {}
+    facts: list[Fact] = []
+    for entry in await unit.entries.held_since_before(today):
+        if entry.case_id not in cases:
+            cases[entry.case_id] = await unit.cases.get(entry.case_id) or CaseView(
+                case_id=entry.case_id
+            )
+        final = entry.held_since is not None and entry.held_since <= give_up
+        facts += settle(entry, cases[entry.case_id], today, deps.policy, now, final=final)
+        await unit.entries.save(entry)
+    for case in cases.values():
+        await unit.cases.save(case)
+    return facts

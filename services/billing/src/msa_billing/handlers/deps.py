@@ -1,0 +1,43 @@
+"""What every handler needs, and typed access to the record it handles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from msa_contracts.events import Event
+from msa_kit.processing import Context
+
+from msa_billing.domain.entries import Policy
+from msa_billing.domain.errors import UnexpectedEvent
+from msa_billing.domain.facts import Cause, Fact
+from msa_billing.ports import Store, Unit
+from msa_billing.routing import BillingTopics, outgoing
+
+E = TypeVar("E", bound=Event)
+
+
+@dataclass(frozen=True)
+class Deps:
+    store: Store
+    policy: Policy
+    topics: BillingTopics
+
+    def unit(self, ctx: Context) -> Unit:
+        """Repositories inside the kit's transaction for this record."""
+        return self.store.unit(ctx.session)
+
+    def publish(self, ctx: Context, facts: list[Fact]) -> None:
+        """Emit ``facts`` with this record's transaction (the outbox publishes them later)."""
+        ctx.emitted.extend(outgoing(facts, self.topics, cause_of(ctx)))
+
+
+def cause_of(ctx: Context) -> Cause:
+    return Cause(event_id=ctx.envelope.id, correlation_id=ctx.envelope.correlation_id)
+
+
+def expect(ctx: Context, kind: type[E]) -> E:
+    event = ctx.event
+    if not isinstance(event, kind):
+        raise UnexpectedEvent(f"expected {kind.__name__}, got {type(event).__name__}")
+    return event

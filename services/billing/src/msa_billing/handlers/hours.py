@@ -1,0 +1,32 @@
+"""A provider's hour entry: the provider is the topic's, never a field of the entry."""
+
+from __future__ import annotations
+
+from msa_contracts.events import HoursLogged
+from msa_kit.processing import Context
+
+from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.errors import UnexpectedEvent
+from msa_billing.domain.settle import repeat, settle
+from msa_billing.domain.view import CaseView
+from msa_billing.handlers.deps import Deps, cause_of, expect
+
+
+async def hours_logged(deps: Deps, ctx: Context) -> None:
+    logged = expect(ctx, HoursLogged)
+    if ctx.provider is None:
+        raise UnexpectedEvent(f"{ctx.record.topic} is not a provider's hours topic")
+    unit = deps.unit(ctx)
+    known = await unit.entries.get(ctx.provider, logged.entry_id)
+    if known is not None:
+        facts = repeat(known, logged, cause_of(ctx), ctx.now)
+        await unit.entries.save(known)
+    else:
+        entry = Entry.received(ctx.provider, logged, cause_of(ctx), ctx.now)
+        case = await unit.cases.get(logged.case_id) or CaseView(case_id=logged.case_id)
+        facts = settle(entry, case, await unit.days.latest(), deps.policy, ctx.now)
+        await unit.entries.save(entry)
+        # saved even when unchanged (a store writes every save): a concurrent change of the
+        # case conflicts with this decision, and one transaction is retried on the other's
+        await unit.cases.save(case)
+    deps.publish(ctx, facts)

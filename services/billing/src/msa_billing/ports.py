@@ -1,0 +1,92 @@
+"""What the handlers and the HTTP API need from storage, bound to one transaction.
+
+A ``Store`` hands out a ``Unit`` for the kit's session, so that state, inbox and outbox
+commit together; with no session its repositories read outside any transaction (the HTTP
+API). Adapters: Mongo (production) and memory (tests).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol, TypeVar
+
+from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.facts import Fact
+from msa_billing.domain.invoices import Invoice
+from msa_billing.domain.view import CaseView
+
+T = TypeVar("T")
+
+
+class CaseViews(Protocol):
+    async def get(self, case_id: str) -> CaseView | None: ...
+    async def save(self, case: CaseView) -> None: ...
+
+
+class Entries(Protocol):
+    async def get(self, provider_id: str, entry_id: str) -> Entry | None: ...
+    async def save(self, entry: Entry) -> None: ...
+    async def held_for_case(self, case_id: str) -> list[Entry]: ...
+    async def held_since_before(self, day: date) -> list[Entry]:
+        """Held entries whose hold began on or before ``day``, in the order received."""
+        ...
+
+    async def uninvoiced(self, until_month: str) -> list[Entry]:
+        """Accepted entries not yet on an invoice, of ``until_month`` and before."""
+        ...
+
+    async def uninvoiced_months(self) -> set[str]: ...
+    async def of_invoice(self, number: str) -> list[Entry]:
+        """The entries billed on an invoice, by line and service date."""
+        ...
+
+
+class Invoices(Protocol):
+    async def get(self, number: str) -> Invoice | None: ...
+    async def save(self, invoice: Invoice) -> None: ...
+    async def find(self, provider_id: str | None, period: str | None) -> list[Invoice]: ...
+    async def numbers(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+        """The invoice number for each (provider, period) that has one."""
+        ...
+
+
+class Runs(Protocol):
+    async def done(self) -> set[str]: ...
+    async def record(self, period: str, on: date, numbers: list[str]) -> None: ...
+
+
+class Counters(Protocol):
+    async def reserve(self, name: str, count: int) -> int:
+        """Take the next ``count`` numbers of a gapless sequence; returns the first."""
+        ...
+
+
+class Days(Protocol):
+    async def latest(self) -> date | None: ...
+    async def advance(self, day: date) -> date: ...
+
+
+@dataclass(frozen=True)
+class Unit:
+    cases: CaseViews
+    entries: Entries
+    invoices: Invoices
+    runs: Runs
+    counters: Counters
+    days: Days
+
+
+class Store(Protocol):
+    def unit(self, session: Any) -> Unit: ...
+    async def ensure_indexes(self) -> None: ...
+
+
+Work = Callable[[Unit], Awaitable[tuple[T, list[Fact]]]]
+
+
+class Commands(Protocol):
+    """Runs a command (an HTTP request's work) in one transaction with its outbox records."""
+
+    async def __call__(self, work: Work[T]) -> T: ...

@@ -1,0 +1,47 @@
+"""Billing's topics, and the one mapping step from facts to outgoing records."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from msa_kit.outbox import Outgoing
+
+from msa_billing.domain.facts import Cause, Fact
+
+
+@dataclass(frozen=True)
+class BillingTopics:
+    """Topic names as in the contracts' catalogue (replaceable for isolated tests)."""
+
+    cases: str = "msa.casework.cases"
+    clock: str = "msa.clock"
+    ledger: str = "msa.billing.ledger"
+    provider_prefix: str = "msa.provider"
+
+    def hours(self, provider_id: str) -> str:
+        """The provider's own inbound topic for hour entries."""
+        return f"{self.provider_prefix}.{provider_id}.hours"
+
+    def feedback(self, provider_id: str) -> str:
+        """Billing's answers, budget warnings and invoices for the provider."""
+        return f"{self.provider_prefix}.{provider_id}.feedback"
+
+    def provider_of(self, providers: Iterable[str]) -> Callable[[str], str | None]:
+        """The provider whose hours topic a topic is: its identity, never a field."""
+        owners = {self.hours(p): p for p in providers}
+        return owners.get
+
+
+def outgoing(facts: Iterable[Fact], topics: BillingTopics, default: Cause) -> list[Outgoing]:
+    """Each fact to the provider's feedback topic and, if public, to the ledger, caused by the
+    record it answers."""
+    records = []
+    for fact in facts:
+        cause = fact.cause or default
+        ids = {"correlation_id": cause.correlation_id, "causation_id": cause.event_id}
+        if fact.provider_id is not None:
+            records.append(Outgoing(topics.feedback(fact.provider_id), fact.event, **ids))
+        if fact.ledger:
+            records.append(Outgoing(topics.ledger, fact.event, **ids))
+    return records

@@ -1,0 +1,33 @@
+"""Billing's settings: the kit's, plus how long entries are held and the topics."""
+
+from __future__ import annotations
+
+from msa_kit.settings import KitSettings
+from pydantic import Field
+
+from msa_billing.routing import BillingTopics
+
+
+class BillingSettings(KitSettings):
+    """Environment variables as in ``KitSettings`` (upper case, no prefix)."""
+
+    service_name: str = "billing"
+    billing_hold_days: int = Field(
+        default=30, ge=0,
+        description="clock days past its service date an entry waits for its assignment or "
+        "approval before it is rejected",
+    )  # fmt: skip
+    billing_future_tolerance_days: int = Field(
+        default=1, ge=0, description="how far past the latest clock day a service date may lie"
+    )
+    billing_cases_topic: str = BillingTopics.cases
+    billing_clock_topic: str = BillingTopics.clock
+    billing_ledger_topic: str = BillingTopics.ledger
+    billing_provider_topic_prefix: str = BillingTopics.provider_prefix
+
+    @property
+    def topics(self) -> BillingTopics:
+        return BillingTopics(
+            cases=self.billing_cases_topic, clock=self.billing_clock_topic,
+            ledger=self.billing_ledger_topic, provider_prefix=self.billing_provider_topic_prefix,
+        )  # fmt: skip
