@@ -7,11 +7,14 @@ import importlib.util
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import httpx
 import typer
 from msa_contracts.reference import load_reference
+from msa_kit.auth import Role
 from rich.console import Console
+from rich.table import Table
 
 from msa_ops.infra import InfraError, start_infra
 from msa_ops.infra.settings import InfraSettings
@@ -22,6 +25,8 @@ from msa_ops.sim.summary import print_summary, summarise
 from msa_ops.stack import SERVICES, Stack
 
 console = Console()
+if not console.is_terminal:  # piped or logged: room for the tables
+    console.width = 140
 
 
 def available_services() -> list[str]:
@@ -29,10 +34,50 @@ def available_services() -> list[str]:
     return [s for s in SERVICES if importlib.util.find_spec(f"msa_{s}.__main__") is not None]
 
 
+async def _settled_summary(uri: str, database: str) -> list[Any]:
+    """Reporting recomputes after a quiet spell: wait until two readings agree."""
+    from msa_reporting.summary import measure_plan_summary
+
+    previous: list[Any] | None = None
+    for _ in range(30):
+        rows = await measure_plan_summary(uri, database)
+        if rows and rows == previous:
+            return rows
+        previous = rows
+        await asyncio.sleep(1.0)
+    return previous or []
+
+
+def _print_invoices(billing_url: str, token: str) -> None:
+    """The invoices issued during the simulated period, as finance sees them."""
+    answer = httpx.get(f"{billing_url}/invoices", headers={"Authorization": f"Bearer {token}"})
+    answer.raise_for_status()
+    table = Table("Rechnung", "Träger", "Monat", "Zeilen", "Betrag", title="Rechnungen")
+    for inv in answer.json()["items"]:
+        euros = f"{inv['total_cents'] / 100:,.2f} €".replace(",", " ").replace(".", ",")
+        table.add_row(inv["invoice_number"], inv["provider_id"], inv["period"],
+                      str(inv["lines"]), euros)  # fmt: skip
+    console.print(table)
+
+
+def _print_measure_plan(rows: list[Any]) -> None:
+    from msa_reporting.summary import COLUMNS
+
+    table = Table("Teilbereich", *COLUMNS.values(), title="Maßnahmenplan: Stand je Teilbereich")
+    for row in (r for r in rows if r.measure_id is None):
+        cells = ["•" if k in row.suppressed else "–" if v is None else str(v)
+                 for k, v in row.figures.items()]  # fmt: skip
+        table.add_row(row.title, *cells)
+    console.print(table)
+    console.print("• = unterdrückt (weniger als 5 Personen), – = keine Daten")
+
+
 def demo(
     persons: Annotated[int, typer.Option(help="Arrivals in the simulated month.")] = 40,
     seed: Annotated[int, typer.Option(help="Seed of the simulated population.")] = 7,
-    days: Annotated[int, typer.Option(help="Simulated days.")] = 30,
+    days: Annotated[
+        int, typer.Option(help="Simulated days from 2 March (31 reaches the April invoice run).")
+    ] = 31,
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
 ) -> None:
     """Start the broker, the store and the services; simulate a month; print what happened."""
@@ -68,7 +113,7 @@ def demo(
         for p in stack.processes.values():
             console.print(f"[green]✓[/green] {p.name} ready at {p.url} (/readyz, /metrics)")
         reference = load_reference()
-        config = ScenarioConfig(seed=seed, persons=persons, days=days)
+        config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names)
         with console.status("simulating...") as status:
             truth, observed = asyncio.run(
                 simulate(infra.kafka_bootstrap, keys, reference, config, progress=status.update)
@@ -79,6 +124,12 @@ def demo(
             f"{len(truth.reports)} provider reports answered; "
             f"done in {time.monotonic() - began:.0f}s"
         )
+        if "billing" in stack.processes:
+            _print_invoices(stack["billing"].url, keys.token(Role.FINANCE, subject="demo"))
+        if "reporting" in stack.processes:
+            rows = asyncio.run(_settled_summary(infra.mongodb_uri, f"{run}_reporting"))
+            _print_measure_plan(rows)
+            console.print(f"Dashboard: [bold]{stack['reporting'].url}/dashboard[/bold]")
         if wait:
             console.print(
                 "services keep running; press Ctrl-C to stop them "
