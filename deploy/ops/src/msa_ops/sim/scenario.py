@@ -117,6 +117,7 @@ class Scenario:
         if a.notice_id not in self.truth.notices:
             self.truth.persons += 1
             self.truth.notices.add(a.notice_id)
+            self.truth.arrivals[a.notice_id] = a
             self.truth.names += [a.identity.family_name, a.identity.phone or ""]
 
     def _plan_new_assignments(self, rng: random.Random) -> None:

@@ -20,6 +20,7 @@ from msa_contracts.events import (
 
 from msa_ops.sim.agents import Action
 from msa_ops.sim.hours import HoursTruth, hour_answers
+from msa_ops.sim.population import Arrival
 
 REJECTIONS = (IntegrationPlanRejected, ProviderReportRejected, FachleistungRejected, HoursRejected)
 
@@ -31,6 +32,7 @@ class Truth:
     persons: int = 0
     replays: int = 0
     notices: set[str] = field(default_factory=set)
+    arrivals: dict[str, Arrival] = field(default_factory=dict)  # per notice id, as announced
     names: list[str] = field(default_factory=list)  # personal data sent, to scan for leaks
     reports: dict[str, Action] = field(default_factory=dict)
     hours: HoursTruth = field(default_factory=HoursTruth)  # hour entries and invoices (billing)

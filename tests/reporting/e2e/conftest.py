@@ -1,0 +1,69 @@
+"""All four services (intake, casework, billing, reporting) as real processes on the real
+broker and store, fresh databases and consumer groups (``Stack.fresh``); billing holds
+entries for 5 clock days so that held entries are answered inside the simulated quarter."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from msa_contracts.reference import SEED_DIR, ReferenceData, load_reference
+from msa_ops.keys import LocalKeys, ensure_local_keys
+from msa_ops.stack import Stack
+
+from tests.e2e.conftest import CAPACITIES
+
+HOLD_DAYS = 5
+SERVICES = ["intake", "casework", "billing", "reporting"]
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> LocalKeys:
+    return ensure_local_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture(scope="module")
+def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("reference")
+    for f in SEED_DIR.glob("*.yaml"):
+        shutil.copy(f, folder / f.name)
+    providers = yaml.safe_load((folder / "providers.yaml").read_text())
+    for p in providers["providers"]:
+        p["capacity"] = CAPACITIES[p["id"]]
+    (folder / "providers.yaml").write_text(yaml.safe_dump(providers, allow_unicode=True))
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(reference_dir: Path) -> ReferenceData:
+    return load_reference(reference_dir)
+
+
+@pytest.fixture(scope="module")
+def run_id() -> str:
+    return f"rep{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture(scope="module")
+async def stack(
+    infra: Any, keys: LocalKeys, reference_dir: Path, run_id: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[Stack]:  # fmt: skip
+    """Reporting's database is ``<run_id>_reporting``."""
+    env = {**infra.env(), **keys.service_env(), "MSA_REFERENCE_DIR": str(reference_dir),
+           "BILLING_HOLD_DAYS": str(HOLD_DAYS)}  # fmt: skip
+    stack = await Stack.fresh(
+        SERVICES, run=run_id, bootstrap=infra.kafka_bootstrap, env=env,
+        log_dir=tmp_path_factory.mktemp("logs"), base_port=18400,
+    )  # fmt: skip
+    try:
+        await asyncio.to_thread(stack.start)
+        yield stack
+    finally:
+        await asyncio.to_thread(stack.stop)
