@@ -9,7 +9,7 @@ import pytest
 from msa_contracts.envelope import decode
 from msa_kit.kafka import make_producer
 from msa_kit.mongo import in_transaction
-from msa_kit.outbox import Outbox, Outgoing
+from msa_kit.outbox import Outbox, Outgoing, RawOutgoing
 from msa_kit.relay import OutboxRelay
 
 from tests.kit.support import create_topics, departed, header, read_topic, unique
@@ -96,3 +96,52 @@ async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mon
     a = await read_topic(infra.kafka_bootstrap, first, expect=1)
     b = await read_topic(infra.kafka_bootstrap, second, expect=1)
     assert header(a[0], "ce_id") == header(b[0], "ce_id") == "e-1"
+
+
+async def test_a_record_the_broker_refuses_is_parked_and_the_rest_is_published(
+    infra: Any, mongo: Any
+) -> None:
+    topic = unique("t-park")
+    await create_topics(infra.kafka_bootstrap, topic)
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+    huge = RawOutgoing(topic, b"k1", b"x" * 1_200_000, (), "huge-1", "dead-letter")
+    fine = RawOutgoing(topic, b"k2", b"ok", (), "fine-1", "dead-letter")
+
+    async def work(session: Any) -> None:
+        await outbox.add_raw(session, [huge, fine], NOW)
+
+    await in_transaction(mongo, work)
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        relay = OutboxRelay(db, producer)
+        first = await relay.publish_pending()
+        second = await relay.publish_pending()
+    finally:
+        await producer.stop()
+    assert (first, second) == (0, 1)  # the refused record stops its batch once, then is parked
+    assert await outbox.parked_count() == 1
+    assert await outbox.pending_count() == 0
+    records = await read_topic(infra.kafka_bootstrap, topic, expect=1)
+    assert [r.value for r in records] == [b"ok"]
+
+
+async def test_order_follows_commit_order_per_key_even_when_a_clock_runs_behind(
+    infra: Any, mongo: Any, monkeypatch: Any
+) -> None:
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+
+    async def write(n: int) -> None:
+        async def work(session: Any) -> None:
+            await outbox.add(session, [Outgoing("t", departed(1), event_id=f"e-{n}")], NOW)
+
+        await in_transaction(mongo, work)
+
+    await write(1)
+    monkeypatch.setattr("msa_kit.outbox._order", lambda: 1)  # an instance whose clock lags
+    await write(2)
+    orders = [d["order"] async for d in db["outbox"].find({}).sort("order", 1)]
+    ids = [d["event_id"] async for d in db["outbox"].find({}).sort("order", 1)]
+    assert ids == ["e-1", "e-2"] and orders[0] < orders[1]

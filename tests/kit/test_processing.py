@@ -140,3 +140,23 @@ async def test_headers_that_are_not_utf8_are_dead_lettered_not_redelivered_forev
     finally:
         await runtime.stop()
     assert [header(r, "dlq_code") for r in letters] == ["bad-header"]
+
+
+async def test_a_reply_to_header_does_not_make_the_consumer_publish_around_the_outbox(
+    infra: Any, service: str
+) -> None:
+    src, out = unique("t-in"), unique("t-out")
+    await service_topics(infra.kafka_bootstrap, service, src, out)
+    first = record_of(departed(11))
+    with_reply = type(first)(first.key, first.value, (*first.headers, ("reply_to", b"no-such")))
+    await produce(infra.kafka_bootstrap, src, with_reply, record_of(departed(12)))
+    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
+    await runtime.start()
+    try:
+
+        async def both_processed() -> bool:
+            return len(await effects(runtime)) == 2
+
+        await wait_for(both_processed)
+    finally:
+        await runtime.stop()

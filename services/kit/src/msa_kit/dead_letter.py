@@ -57,6 +57,8 @@ def dead_letter_outgoing(letter: DeadLetter, now: datetime) -> RawOutgoing:
         "dlq_attempts": str(letter.attempts),
         "dlq_failed_at": now.isoformat(),
     }
+    letter_id = f"dlq-{uuid.uuid4()}"
+    meta["dlq_id"] = letter_id  # consumers of the dead-letter topic drop relay duplicates by it
     original = [(k, v) for k, v in rec.headers if not k.startswith("dlq_")]
     DEAD_LETTERS.labels(letter.code).inc()
     return RawOutgoing(
@@ -64,6 +66,6 @@ def dead_letter_outgoing(letter: DeadLetter, now: datetime) -> RawOutgoing:
         key=rec.key or b"",
         value=rec.value or b"",
         headers=tuple(original + [(k, v.encode()) for k, v in meta.items()]),
-        event_id=f"dlq-{uuid.uuid4()}",
+        event_id=letter_id,
         type="dead-letter",
     )

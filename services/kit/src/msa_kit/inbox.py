@@ -34,13 +34,20 @@ class Inbox:
         doc = await self._coll.find_one({"_id": self.key(topic, event_id)}, session=session)
         return doc is not None
 
+    @staticmethod
+    def position_key(topic: str, partition: int, offset: int, timestamp: int) -> str:
+        """For records without a usable ce_id: '#' cannot follow the topic in an event key,
+        and the timestamp tells a recreated topic's offsets apart."""
+        return f"{topic}#{partition}/{offset}/{timestamp}"
+
     async def record(
-        self, session: AsyncClientSession, topic: str, event_id: str, ce_type: str, now: datetime
-    ) -> None:
-        """Record the id inside the caller's transaction; raises AlreadyProcessed if present."""
+        self, session: AsyncClientSession, topic: str, event_id: str | None, ce_type: str,
+        now: datetime, *, position: str | None = None,
+    ) -> None:  # fmt: skip
+        """Record the id (or, for undecodable records, the position) inside the caller's
+        transaction; raises AlreadyProcessed if present."""
+        key = position if event_id is None and position else self.key(topic, event_id or "")
         try:
-            await self._coll.insert_one(
-                {"_id": self.key(topic, event_id), "type": ce_type, "at": now}, session=session
-            )
+            await self._coll.insert_one({"_id": key, "type": ce_type, "at": now}, session=session)
         except DuplicateKeyError as exc:
             raise AlreadyProcessed(event_id) from exc

@@ -104,4 +104,5 @@ def subscribe(
         decoder=raw_decoder,
         title=title,
         max_poll_interval_ms=10 * 60 * 1000,
+        no_reply=True,  # a reply_to header must never make FastStream publish around the outbox
     )(consume)

@@ -19,3 +19,6 @@ DEAD_LETTERS = Counter("msa_dead_letters_total", "Records sent to the dead-lette
 OUTBOX_PUBLISHED = Counter("msa_outbox_published_total", "Outbox records published")
 OUTBOX_PENDING = Gauge("msa_outbox_pending", "Outbox records found pending at the last poll")
 INFRA_RETRIES = Counter("msa_infra_retries_total", "Retries because a dependency was away")
+OUTBOX_PARKED = Counter(
+    "msa_outbox_parked_total", "Outbox records the broker can never take, parked for operators"
+)

@@ -21,6 +21,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 OUTBOX = "outbox"
+OUTBOX_KEYS = "outbox_keys"
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,32 @@ _order = _MonotonicNs()
 
 
 class Outbox:
-    """Writes outgoing events as pending records in the service's ``outbox`` collection."""
+    """Writes outgoing events as pending records in the service's ``outbox`` collection.
+
+    The relay publishes by ascending ``order``. Per topic and key, ``order`` must follow
+    commit order even across instances with skewed clocks: each key has a counter document
+    written in the same transaction, so two transactions for one key conflict and the later
+    one re-reads the counter and gets a higher ``order``.
+    """
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]], source: str) -> None:
         self._coll = db[OUTBOX]
+        self._keys = db[OUTBOX_KEYS]
         self._source = source
+
+    async def _stamp(self, session: AsyncClientSession, docs: list[dict[str, Any]]) -> None:
+        """Give every doc an ``order`` above the last one of its topic and key."""
+        last: dict[str, int] = {}
+        for doc in docs:
+            key_id = f"{doc['topic']}/{bytes(doc['key']).hex()}"
+            if key_id not in last:
+                found = await self._keys.find_one({"_id": key_id}, session=session)
+                last[key_id] = int(found["last"]) if found else 0
+            last[key_id] = doc["order"] = max(last[key_id] + 1, _order())
+        for key_id, value in last.items():
+            await self._keys.update_one(
+                {"_id": key_id}, {"$set": {"last": value}}, upsert=True, session=session
+            )
 
     async def ensure_indexes(self) -> None:
         await self._coll.create_index([("published", ASCENDING), ("order", ASCENDING)])
@@ -77,6 +99,7 @@ class Outbox:
         if not items:
             return []
         docs = [self._doc(item, now) for item in items]
+        await self._stamp(session, docs)
         await self._coll.insert_many(docs, session=session, ordered=True)
         return [d["event_id"] for d in docs]
 
@@ -94,6 +117,7 @@ class Outbox:
                 }
                 for i in items
             ]  # fmt: skip
+            await self._stamp(session, docs)
             await self._coll.insert_many(docs, session=session, ordered=True)
 
     def _doc(self, item: Outgoing, now: datetime) -> dict[str, Any]:
@@ -120,4 +144,8 @@ class Outbox:
         }
 
     async def pending_count(self) -> int:
-        return await self._coll.count_documents({"published": False})
+        """Records waiting to be published (parked ones excluded: they wait for operators)."""
+        return await self._coll.count_documents({"published": False, "parked": {"$ne": True}})
+
+    async def parked_count(self) -> int:
+        return await self._coll.count_documents({"parked": True})

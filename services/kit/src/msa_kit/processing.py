@@ -30,12 +30,11 @@ from msa_kit.dead_letter import DeadLetter, dead_letter_outgoing
 from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import HANDLE_SECONDS, INFRA_RETRIES, MESSAGES
-from msa_kit.mongo import INFRA_ERRORS, DatabaseUnavailable, in_transaction, is_unavailable
+from msa_kit.mongo import DatabaseUnavailable, in_transaction, is_unavailable
 from msa_kit.outbox import Outbox, Outgoing
 from msa_kit.records import RawRecord
 
 log = get_logger("msa_kit.processing")
-RETRY_LATER: tuple[type[BaseException], ...] = (DatabaseUnavailable, *INFRA_ERRORS)
 Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
 
@@ -189,11 +188,18 @@ class Processor:
         outcome: Outcome,
         envelope: Envelope | None = None,
     ) -> Outcome:
-        inbox_id = envelope.id if envelope else f"offset-{record.partition}-{record.offset}"
+        # Undecodable records have no ce_id: key them by position, in a namespace ('#')
+        # that no ce_id can reach (inbox keys of events are '<topic>/<ce_id>').
+        inbox_id = envelope.id if envelope else None
 
         async def work(session: AsyncClientSession) -> None:
             now = self._clock()
-            await self._inbox.record(session, record.topic, inbox_id, "dead-letter", now)
+            position = Inbox.position_key(
+                record.topic, record.partition, record.offset, record.timestamp
+            )
+            await self._inbox.record(
+                session, record.topic, inbox_id, "dead-letter", now, position=position
+            )
             await self._outbox.add(session, extra, now)
             await self._outbox.add_raw(session, [dead_letter_outgoing(letter, now)], now)
 
@@ -210,7 +216,13 @@ class Processor:
         while True:
             try:
                 return await attempt()
-            except RETRY_LATER as exc:
+            except Exception as exc:
+                if not is_unavailable(exc) and not isinstance(exc, DatabaseUnavailable):
+                    # A bug outside the handler's retry loop: no ack, so the record comes
+                    # back; wait first instead of spinning on it.
+                    log.error("processing failed unexpectedly", error=repr(exc)[:300])
+                    await asyncio.sleep(self._infra_backoff_max)
+                    raise
                 INFRA_RETRIES.inc()
                 log.warning("database unreachable, retrying", error=repr(exc)[:200], wait_s=wait)
                 await asyncio.sleep(wait)

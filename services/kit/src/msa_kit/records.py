@@ -14,6 +14,7 @@ class RawRecord:
     key: bytes | None
     value: bytes | None
     headers: tuple[tuple[str, bytes], ...]
+    timestamp: int = 0
 
     @classmethod
     def from_consumer_record(cls, rec: Any) -> RawRecord:
@@ -25,4 +26,5 @@ class RawRecord:
             key=rec.key,
             value=rec.value,
             headers=tuple((str(k), v if v is not None else b"") for k, v in rec.headers or ()),
+            timestamp=int(getattr(rec, "timestamp", 0) or 0),
         )

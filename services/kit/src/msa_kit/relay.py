@@ -14,15 +14,26 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    InvalidTopicError,
+    MessageSizeTooLargeError,
+    TopicAuthorizationFailedError,
+)
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from msa_kit.logging import get_logger
-from msa_kit.metrics import OUTBOX_PENDING, OUTBOX_PUBLISHED
+from msa_kit.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from msa_kit.outbox import OUTBOX
 
 log = get_logger("msa_kit.relay")
+#: Errors no retry can fix: the record is parked (kept, flagged, alerted on) instead.
+UNPUBLISHABLE: tuple[type[BaseException], ...] = (
+    MessageSizeTooLargeError,
+    InvalidTopicError,
+    TopicAuthorizationFailedError,
+)
 LEASES = "leases"
 
 
@@ -63,9 +74,16 @@ class OutboxRelay:
                 await self._task
 
     async def publish_pending(self) -> int:
-        """Publish one batch of pending records; returns how many were published."""
-        docs = (
-            await self._outbox.find({"published": False})
+        """Publish one batch of pending records; returns how many the broker acknowledged.
+
+        Each acknowledged record is marked on its own. A record the broker can never take
+        (too large, invalid topic, not authorised) is parked with the error, so it cannot
+        block every other record; any other failure leaves it pending for the next round.
+        Queuing stops at the first record that fails to queue, so no later record of its
+        key overtakes it.
+        """
+        docs = await (
+            self._outbox.find({"published": False, "parked": {"$ne": True}})
             .sort("order", 1)
             .limit(self._batch)
             .to_list()
@@ -73,20 +91,40 @@ class OutboxRelay:
         if not docs:
             OUTBOX_PENDING.set(0)
             return 0
-        sends = [
-            await self._producer.send(
-                d["topic"], value=d["value"], key=d["key"],
-                headers=[(k, bytes(v)) for k, v in d["headers"]],
+        queued: list[tuple[dict[str, Any], asyncio.Future[Any]]] = []
+        for d in docs:
+            try:
+                future = await self._producer.send(
+                    d["topic"], value=d["value"], key=d["key"],
+                    headers=[(k, bytes(v)) for k, v in d["headers"]],
+                )  # fmt: skip
+            except UNPUBLISHABLE as exc:
+                await self._park(d, exc)
+                break
+            queued.append((d, future))
+        results = await asyncio.gather(*(f for _, f in queued), return_exceptions=True)
+        done = [d["_id"] for (d, _), r in zip(queued, results, strict=True)
+                if not isinstance(r, BaseException)]  # fmt: skip
+        for (d, _), r in zip(queued, results, strict=True):
+            if isinstance(r, UNPUBLISHABLE):
+                await self._park(d, r)
+            elif isinstance(r, BaseException):
+                log.warning("outbox record not acknowledged, will retry", error=repr(r)[:200])
+        if done:
+            await self._outbox.update_many(
+                {"_id": {"$in": done}},
+                {"$set": {"published": True, "published_at": datetime.now(UTC)}},
             )
-            for d in docs
-        ]  # fmt: skip
-        await asyncio.gather(*sends)
-        await self._outbox.update_many(
-            {"_id": {"$in": [d["_id"] for d in docs]}},
-            {"$set": {"published": True, "published_at": datetime.now(UTC)}},
+        OUTBOX_PUBLISHED.inc(len(done))
+        return len(done)
+
+    async def _park(self, doc: dict[str, Any], exc: BaseException) -> None:
+        log.error("outbox record cannot be published: parked", outbox_id=doc["_id"],
+                  topic=doc["topic"], error=repr(exc)[:300])  # fmt: skip
+        OUTBOX_PARKED.inc()
+        await self._outbox.update_one(
+            {"_id": doc["_id"]}, {"$set": {"parked": True, "error": repr(exc)[:1000]}}
         )
-        OUTBOX_PUBLISHED.inc(len(docs))
-        return len(docs)
 
     async def _run(self) -> None:
         backoff = self._poll_s
