@@ -21,10 +21,11 @@ from msa_casework.settings import CaseworkSettings
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import consumer_group, dead_letter_topic
 from msa_contracts.values import Region
+from msa_ops.groups import start_group_at_end
 
-from tests.casework.auth import Issuer
+from tests.auth import Issuer
 from tests.casework.builders import contract, reference_with
-from tests.casework.integration.support import Publisher, Tap, start_group_at_end
+from tests.casework.integration.support import Publisher, Tap
 from tests.kit.support import create_topics
 
 PROVIDERS = ("caritas", "diakonie", "awo", "drk")

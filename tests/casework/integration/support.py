@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.structs import OffsetAndMetadata
 from msa_contracts.envelope import InvalidMessage, Record, decode, encode
 from msa_contracts.events import Event
 
@@ -29,21 +28,6 @@ async def partitions(bootstrap: str, names: Sequence[str]) -> list[TopicPartitio
         ]  # fmt: skip
     finally:
         await producer.stop()
-
-
-async def start_group_at_end(bootstrap: str, group: str, names: Sequence[str]) -> None:
-    """Commit the current end offsets for ``group``, so a fresh instance skips history."""
-    tps = await partitions(bootstrap, names)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
-                                enable_auto_commit=False)  # fmt: skip
-    await consumer.start()
-    try:
-        consumer.assign(tps)
-        await consumer.seek_to_end(*tps)
-        offsets = {tp: OffsetAndMetadata(await consumer.position(tp), "") for tp in tps}
-        await consumer.commit(offsets)
-    finally:
-        await consumer.stop()
 
 
 @dataclass(frozen=True)

@@ -16,19 +16,35 @@ from msa_contracts.topics import catalogue
 
 
 async def start_group_at_end(bootstrap: str, group: str, topics: Iterable[str]) -> int:
-    """Commit the current end offsets of ``topics`` for ``group``; returns partitions set."""
-    cat = catalogue()
-    partitions = [TopicPartition(t, p) for t in topics for p in range(cat.topic(t).partitions)]
+    """Commit the current end offsets of ``topics`` for ``group``; returns partitions set.
+
+    Partitions are asked of the broker, so any existing topic works (not only the
+    catalogue's)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
                                 enable_auto_commit=False)  # fmt: skip
     await consumer.start()
     try:
+        partitions = [
+            TopicPartition(t, p)
+            for t in dict.fromkeys(topics)
+            for p in sorted(await _partitions_of(consumer, t))
+        ]
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
         await consumer.commit({tp: OffsetAndMetadata(off, "") for tp, off in ends.items()})
     finally:
         await consumer.stop()
     return len(partitions)
+
+
+async def _partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
+    known = consumer.partitions_for_topic(topic)
+    if not known:
+        await consumer._client.force_metadata_update()
+        known = consumer.partitions_for_topic(topic)
+    if not known:
+        raise ValueError(f"topic {topic!r} does not exist on the broker")
+    return set(known)
 
 
 def consumed_topics(service: str) -> list[str]:
