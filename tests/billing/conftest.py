@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from msa_contracts.reference import ReferenceData, load_reference
 
-from tests.billing.auth import Issuer
+from tests.auth import Issuer
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.casework.auth import Issuer
+from tests.auth import Issuer
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from msa_billing.bootstrap import build
 from msa_billing.settings import BillingSettings
 from msa_contracts.topics import dead_letter_topic
 
-from tests.billing.auth import Issuer
+from tests.auth import Issuer
 from tests.billing.integration.support import Running, Tail, all_topics, topics_for
 from tests.kit.support import create_topics, unique
 

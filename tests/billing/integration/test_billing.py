@@ -16,7 +16,7 @@ from msa_contracts.events import (
 )
 from msa_kit.auth import Role
 
-from tests.billing.auth import Issuer
+from tests.auth import Issuer
 from tests.billing.builders import assigned, logged, new_case_id, opened
 from tests.billing.integration.conftest import HOLD_DAYS
 from tests.billing.integration.support import Running

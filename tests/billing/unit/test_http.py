@@ -14,7 +14,7 @@ from msa_contracts.reference import ReferenceData
 from msa_contracts.values import Module
 from msa_kit.auth import Role
 
-from tests.billing.auth import Issuer
+from tests.auth import Issuer
 from tests.billing.builders import approved, assigned, logged, module_changed, new_case_id, opened
 from tests.billing.harness import Harness, harness
 

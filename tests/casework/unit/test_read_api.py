@@ -12,7 +12,7 @@ from msa_contracts.reference import ReferenceData
 from msa_contracts.values import District
 from msa_kit.auth import Role
 
-from tests.casework.auth import Issuer
+from tests.auth import Issuer
 from tests.casework.builders import arrival, fachleistung, plan
 from tests.casework.harness import Harness, harness
 
