@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from msa_contracts.reference import SEED_DIR, ReferenceData, load_reference
+from msa_contracts.reference import ReferenceData, load_reference
 from msa_ops.keys import LocalKeys, ensure_local_keys
 from msa_ops.stack import Stack
 
-# Small capacities so that a simulated month fills some regions and uses the waiting list.
-CAPACITIES = {"caritas": 7, "diakonie": 6, "awo": 5, "drk": 4}
+from tests.e2e.reference import small_capacity_reference
 
 
 @pytest.fixture(scope="session")
@@ -26,14 +23,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> LocalKeys:
 
 @pytest.fixture(scope="session")
 def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("reference")
-    for f in SEED_DIR.glob("*.yaml"):
-        shutil.copy(f, folder / f.name)
-    providers = yaml.safe_load((folder / "providers.yaml").read_text())
-    for p in providers["providers"]:
-        p["capacity"] = CAPACITIES[p["id"]]
-    (folder / "providers.yaml").write_text(yaml.safe_dump(providers, allow_unicode=True))
-    return folder
+    return small_capacity_reference(tmp_path_factory.mktemp("reference"))
 
 
 @pytest.fixture(scope="session")

@@ -5,19 +5,17 @@ entries for 5 clock days so that held entries are answered inside the simulated 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from msa_contracts.reference import SEED_DIR, ReferenceData, load_reference
+from msa_contracts.reference import ReferenceData, load_reference
 from msa_ops.keys import LocalKeys, ensure_local_keys
 from msa_ops.stack import Stack
 
-from tests.e2e.conftest import CAPACITIES
+from tests.e2e.reference import small_capacity_reference
 
 HOLD_DAYS = 5
 SERVICES = ["intake", "casework", "billing", "reporting"]
@@ -30,14 +28,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> LocalKeys:
 
 @pytest.fixture(scope="module")
 def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("reference")
-    for f in SEED_DIR.glob("*.yaml"):
-        shutil.copy(f, folder / f.name)
-    providers = yaml.safe_load((folder / "providers.yaml").read_text())
-    for p in providers["providers"]:
-        p["capacity"] = CAPACITIES[p["id"]]
-    (folder / "providers.yaml").write_text(yaml.safe_dump(providers, allow_unicode=True))
-    return folder
+    return small_capacity_reference(tmp_path_factory.mktemp("reference"))
 
 
 @pytest.fixture(scope="module")

@@ -127,17 +127,22 @@ class Stack:
     async def fresh(
         cls, names: Sequence[str], *, run: str, bootstrap: str, env: Mapping[str, str],
         log_dir: Path, base_port: int = BASE_PORT,
+        extra: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Stack:  # fmt: skip
         """Services with their own databases (``<run>_<service>``) and consumer groups
         (``<run>-<service>``) that start at the end of the shared topics: a clean run on a
         broker and store that earlier runs have used."""
         for name in names:
             await start_group_at_end(bootstrap, f"{run}-{name}", consumed_topics(name))
-        extra = {
-            n: {"MONGODB_DATABASE": f"{run}_{n}", "KAFKA_CONSUMER_GROUP": f"{run}-{n}"}
+        per_service = {
+            n: {
+                "MONGODB_DATABASE": f"{run}_{n}",
+                "KAFKA_CONSUMER_GROUP": f"{run}-{n}",
+                **(extra or {}).get(n, {}),
+            }
             for n in names
         }
-        return cls.create(names, env=env, log_dir=log_dir, base_port=base_port, extra=extra)
+        return cls.create(names, env=env, log_dir=log_dir, base_port=base_port, extra=per_service)
 
     def start(self, timeout_s: float = 90.0) -> None:
         for p in self.processes.values():
