@@ -1,0 +1,89 @@
+"""Look for a person's personal data everywhere a run left data: every record of every topic
+(key, value, headers; dead-letter topics included), every document of the run's databases,
+and the services' logs. Values are searched as bytes in the forms they could take."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from bson import json_util
+from msa_contracts.events import IdentityPayload
+from pymongo import AsyncMongoClient
+
+
+def needles(identity: IdentityPayload) -> list[bytes]:
+    """The identity's distinctive values: names, birth date (ISO and German), contacts."""
+    born = identity.date_of_birth
+    values = [identity.family_name, identity.given_names, born.isoformat(),
+              born.strftime("%d.%m.%Y"), identity.phone, identity.email]  # fmt: skip
+    return [v.encode() for v in values if v]
+
+
+def _hit(blob: bytes, wanted: Iterable[bytes]) -> bytes | None:
+    return next((n for n in wanted if n in blob), None)
+
+
+async def scan_topics(bootstrap: str, wanted: list[bytes], prefix: str = "msa.") -> list[str]:
+    """Every record of every topic starting with ``prefix``; returns where a value was found."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False,
+        auto_offset_reset="earliest", max_partition_fetch_bytes=4 << 20,
+    )  # fmt: skip
+    await consumer.start()
+    found: list[str] = []
+    try:
+        consumer.subscribe(sorted(t for t in await consumer.topics() if t.startswith(prefix)))
+        idle = 0
+        while idle < 5:
+            batch = await consumer.getmany(timeout_ms=400)
+            idle = 0 if batch else idle + 1
+            for records in batch.values():
+                for r in records:
+                    parts = [k.encode() + b"=" + (v or b"") for k, v in r.headers]
+                    blob = b"\0".join([r.key or b"", r.value or b"", *parts])
+                    if (n := _hit(blob, wanted)) is not None:
+                        found.append(f"{r.topic}@{r.offset}: {n!r}")
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def scan_databases(uri: str, run: str, wanted: list[bytes]) -> list[str]:
+    """Every document of every collection of the databases named ``<run>_*``."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri)
+    found: list[str] = []
+    try:
+        for name in await client.list_database_names():
+            if not name.startswith(f"{run}_"):
+                continue
+            for coll in await client[name].list_collection_names():
+                async for doc in client[name][coll].find({}):
+                    blob = json_util.dumps(doc).encode() + _binaries(doc)
+                    if (n := _hit(blob, wanted)) is not None:
+                        found.append(f"{name}.{coll} {doc.get('_id')}: {n!r}")
+    finally:
+        await client.close()
+    return found
+
+
+def _binaries(value: Any) -> bytes:
+    """Raw bytes inside a document (json_util shows them as base64, hiding clear text)."""
+    if isinstance(value, bytes):
+        return b"\0" + value
+    if isinstance(value, dict):
+        return b"".join(_binaries(v) for v in value.values())
+    if isinstance(value, list):
+        return b"".join(_binaries(v) for v in value)
+    return b""
+
+
+def scan_logs(paths: Iterable[Path], wanted: list[bytes]) -> list[str]:
+    found: list[str] = []
+    for path in paths:
+        for number, line in enumerate(path.read_bytes().splitlines(), 1):
+            if (n := _hit(line, wanted)) is not None:
+                found.append(f"{path.name}:{number}: {n!r}")
+    return found
