@@ -42,12 +42,14 @@ class BillingRun:
     topics: dict[str, wire.BenchTopic]
     processes: list[ServiceProcess]
     accepted: dict[str, float]
+    cases: int = 400
     _consumer: AIOKafkaConsumer | None = None
 
     def hours_topic(self, provider: str) -> str:
         return self.topics[f"msa.provider.{provider}.hours"].name
 
     async def start(self, cases: int, say: Callable[[str], None]) -> None:
+        self.cases = cases
         await wire.create(self.bootstrap, self.topics.values())
         setup: list[tuple[str, Record]] = [
             (
@@ -76,7 +78,7 @@ class BillingRun:
             await asyncio.to_thread(p.wait_ready, 120.0)
         warm = entries(self, 1, cases, prefix="warm")
         await wire.produce(self.bootstrap, iter([warm]))
-        await self.wait_accepted({"warm-0"}, 120.0)
+        await self.wait_accepted({"warm-0"}, 600.0)
         say(f"billing {self.run}: {len(self.processes)} instance(s) ready, warm-up accepted")
 
     async def wait_accepted(self, ids: set[str], timeout_s: float) -> float:

@@ -33,7 +33,7 @@ def bench(
 ) -> None:
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
     if quick:
-        entries, persons = min(entries, 3000), min(persons, 600)
+        entries, persons = min(entries, 200), min(persons, 300)
     settings = InfraSettings.from_env()
     try:
         infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))

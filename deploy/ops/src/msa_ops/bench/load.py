@@ -11,8 +11,6 @@ from msa_ops.bench import wire
 from msa_ops.bench.billing import BillingRun, entries
 from msa_ops.bench.rss import RssSampler
 
-CASES = 400
-
 
 @dataclass(frozen=True)
 class Throughput:
@@ -43,7 +41,7 @@ def _pids(run: BillingRun) -> dict[str, int]:
 
 async def throughput(run: BillingRun, count: int, say: Callable[[str], None]) -> Throughput:
     """Publish ``count`` entries at once; seconds from the first publish to the last accept."""
-    batch = entries(run, count, CASES, prefix="tp")
+    batch = entries(run, count, run.cases, prefix="tp")
     ids = {f"tp-{n}" for n in range(count)}
     early: dict[str, int] = {}
     with RssSampler(_pids(run)) as rss:
@@ -68,7 +66,7 @@ async def throughput(run: BillingRun, count: int, say: Callable[[str], None]) ->
 async def latency(run: BillingRun, per_s: float, seconds: float) -> Latency:
     """Publish one entry every ``1/per_s`` s for ``seconds``; percentiles of publish→accept."""
     count = max(1, int(per_s * seconds))
-    batch = entries(run, count, CASES, prefix="lat", seed=11)
+    batch = entries(run, count, run.cases, prefix="lat", seed=11)
     sent: dict[str, float] = {}
     prod = wire.producer(run.bootstrap)
     await prod.start()

@@ -77,7 +77,7 @@ async def _scenario(
         extra,
     )
     try:
-        await run.start(400, say)
+        await run.start(min(400, max(20, cfg.entries // 10)), say)  # cases the entries go to
         result = await throughput(run, cfg.entries, say)
         say(f"billing {name}: {result.per_s:,.0f} entries/s over {cfg.entries:,}")
         after = await then(run) if then else None
