@@ -72,7 +72,7 @@ def rows(r: dict[str, Any]) -> list[Row]:
         (
             "RSS reporting replay",
             f"peak {rp['rss_peak_mib']} MiB",
-            f"{rp['rss_at_100k_mib']} MiB at 100k → {rp['rss_end_mib']} MiB at end",
+            f"{rp['rss_at_100k_mib'] or 'n/a'} MiB at 100k → {rp['rss_end_mib']} MiB at end",
         )
     )
     return out
