@@ -25,7 +25,7 @@ console = Console()
 def bench(
     entries: Annotated[int, typer.Option(help="Hour entries per billing scenario.")] = 100_000,
     persons: Annotated[int, typer.Option(help="Persons in the simulated year (replay).")] = 20_000,
-    quick: Annotated[bool, typer.Option(help="Small sizes: about two minutes.")] = False,
+    quick: Annotated[bool, typer.Option(help="200 entries, 300 persons.")] = False,
     out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
     markdown_out: Annotated[
         Path | None, typer.Option("--markdown", help="Also write the README table here.")
