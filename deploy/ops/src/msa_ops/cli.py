@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from msa_ops.bench.cli import bench
 from msa_ops.demo import demo
 from msa_ops.deploy.cli import deploy_app, provider_app
 from msa_ops.infra.cli import infra_app
@@ -15,6 +16,7 @@ app.add_typer(deploy_app, name="deploy")
 app.add_typer(provider_app, name="provider")
 app.command()(demo)
 app.command()(token)
+app.command()(bench)
 
 
 def main() -> None:

@@ -2,8 +2,10 @@
 
 Reads every input topic from its first offset up to the end offsets taken at the start, in
 batches (``getmany``) with a plain consumer outside any group, keeps each event's first
-delivery (as the live inbox does), folds them in memory with the same pure ``project`` the
-live service uses, and bulk-writes events and projection documents into a fresh database.
+delivery (as the live inbox does) and folds it at once into the world that the pure
+``project`` builds (each partition in offset order gives the same world as the canonical
+order), so no decoded event is kept. Each batch is archived as one document while the next
+one is read; at the end the figures are computed once and written.
 This is how a new figure is introduced: change the code, replay, point the service at the
 new database (``MONGODB_DATABASE``).
 """
@@ -20,10 +22,12 @@ from msa_contracts.reference import ReferenceData, load_reference
 from msa_kit.mongo import connect
 from msa_kit.runtime import utc_now
 
-from msa_reporting.adapters.log_reader import Progress, read_log
+from msa_reporting.adapters.log_reader import Counter, Progress, read_batches
 from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.domain.fold import apply
 from msa_reporting.domain.outcomes import changed
-from msa_reporting.domain.projection import Figures, project
+from msa_reporting.domain.projection import Figures, figures_of
+from msa_reporting.domain.world import World
 from msa_reporting.settings import ReportingSettings
 
 
@@ -58,18 +62,39 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
         elif await client[database].list_collection_names():
             raise NotEmpty(f"database {database!r} is not empty (use --drop)")
         t0 = time.monotonic()
-        events, records = await read_log(settings, batch=batch, progress=progress)
-        t1 = time.monotonic()
-        figures = project(events, reference, settings.suppression_threshold)
-        t2 = time.monotonic()
-        progress(f"projected {len(events):,} events in {t2 - t1:.2f}s; writing {database}")
         store = ProjectionStore(client[database])
-        await store.insert_events(events.values())
+        world, counter, events = await _fold_log(settings, store, batch, progress)
+        t1 = time.monotonic()
+        figures = figures_of(world, reference, settings.suppression_threshold, events)
+        t2 = time.monotonic()
+        progress(f"projected {events:,} events in {t2 - t1:.2f}s; writing {database}")
         await store.insert_projection(figures, changed(figures.outcomes, {}), utc_now())
         t3 = time.monotonic()
     finally:
         await client.close()
-    return ReplayResult(database, records, len(events), t1 - t0, t2 - t1, t3 - t2, figures)
+    return ReplayResult(database, counter.records, events, t1 - t0, t2 - t1, t3 - t2, figures)
+
+
+async def _fold_log(settings: ReportingSettings, store: ProjectionStore, batch: int,
+                    progress: Progress) -> tuple[World, Counter, int]:  # fmt: skip
+    """Fold every first delivery into a world while the previous batch is archived."""
+    world, counter, seen = World(), Counter(), set[str]()
+    writing: asyncio.Task[None] | None = None
+    chunks = 0
+    async for stored in read_batches(settings, batch=batch, progress=progress, counter=counter):
+        fresh = []
+        for item in stored:
+            if item.key not in seen:
+                seen.add(item.key)
+                fresh.append(item)
+                apply(world, item.event)
+        if writing is not None:
+            await writing
+        chunks += 1
+        writing = asyncio.create_task(store.insert_event_chunk(chunks, fresh))
+    if writing is not None:
+        await writing
+    return world, counter, len(seen)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -65,8 +65,10 @@ class External:
         deadline = time.monotonic() + self.wait_s
         while not self.healthy():
             if time.monotonic() > deadline:
-                raise InfraError(f"{self.env_var}={self.address} does not answer; start that "
-                                 f"server or unset {self.env_var} to use a local one")
+                raise InfraError(
+                    f"{self.env_var}={self.address} does not answer; start that "
+                    f"server or unset {self.env_var} to use a local one"
+                )
             time.sleep(0.5)
         return False
 

@@ -56,8 +56,16 @@ def new_cluster_id() -> str:
 def format_storage(java_base: list[str], properties: Path) -> str:
     """Format the KRaft storage named by properties (standalone voter); return the cluster id."""
     cluster_id = new_cluster_id()
-    argv = [*java_base, "kafka.tools.StorageTool", "format", "-t", cluster_id,
-            "-c", str(properties), "--standalone"]
+    argv = [
+        *java_base,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        cluster_id,
+        "-c",
+        str(properties),
+        "--standalone",
+    ]
     done = subprocess.run(argv, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).splitlines()[-20:])

@@ -64,25 +64,40 @@ class LocalKafka:
                 )
             self.wait_ready()
             return False
-        for port, env in ((self.settings.kafka_port, KAFKA_PORT_ENV),
-                          (self.settings.controller_port, CONTROLLER_PORT_ENV)):
+        for port, env in (
+            (self.settings.kafka_port, KAFKA_PORT_ENV),
+            (self.settings.controller_port, CONTROLLER_PORT_ENV),
+        ):
             if not wait_port_free(port, self.settings.port_grace_s):
                 raise port_conflict(port, env, "Kafka broker")
         java = require_java()
         lib = ensure_kafka_jars(self.settings.kafka_dir, self.report)
         self.home.mkdir(parents=True, exist_ok=True)
         self.properties.write_text(render_properties(self.settings, self.data))
-        base = [java, f"-Dlog4j2.configurationFile={self.settings.kafka_dir / 'log4j2.xml'}",
-                "-cp", f"{lib}/*"]
+        base = [
+            java,
+            f"-Dlog4j2.configurationFile={self.settings.kafka_dir / 'log4j2.xml'}",
+            "-cp",
+            f"{lib}/*",
+        ]
         if not (self.data / "meta.properties").is_file():
             self.report(f"formatting Kafka storage in {self.data}")
             format_storage(base, self.properties)
         heap = self.settings.kafka_heap
         self.report(f"starting Kafka on {self.address} (logs: {self.process.logfile})")
         self.process.spawn(
-            [*base[:1], f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-             "-Djava.awt.headless=true", *cds_flags(self.home, java, lib), *base[1:],
-             "kafka.Kafka", str(self.properties)],
+            [
+                *base[:1],
+                f"-Xmx{heap}",
+                f"-Xms{heap}",
+                "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20",
+                "-Djava.awt.headless=true",
+                *cds_flags(self.home, java, lib),
+                *base[1:],
+                "kafka.Kafka",
+                str(self.properties),
+            ],
             cwd=self.home,
         )
         try:

@@ -58,8 +58,9 @@ def infra_status(
         if component is None:
             rows.append(ComponentStatus(name, "stopped", "-", False))
         else:
-            rows.append(ComponentStatus(name, component.backend, component.address,
-                                        component.healthy()))
+            rows.append(
+                ComponentStatus(name, component.backend, component.address, component.healthy())
+            )
     return rows
 
 

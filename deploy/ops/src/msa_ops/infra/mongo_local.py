@@ -41,7 +41,8 @@ class LocalMongo:
             var / "mongo" / "mongod.pid", var / "mongo" / "mongod.log", str(var / "mongo" / "data")
         )
         self.secantus = ManagedProcess(
-            var / "secantus" / "secantus.pid", var / "secantus" / "secantus.log",
+            var / "secantus" / "secantus.pid",
+            var / "secantus" / "secantus.log",
             str(var / "secantus" / "data"),
         )
 
@@ -72,8 +73,10 @@ class LocalMongo:
         port = self.settings.mongo_port
         running = self.running_port()
         if running is not None and running != port:
-            raise InfraError(f"our {self.backend} already runs on port {running}, not "
-                             f"{MONGO_PORT_ENV}={port}; run `msa infra down` first")
+            raise InfraError(
+                f"our {self.backend} already runs on port {running}, not "
+                f"{MONGO_PORT_ENV}={port}; run `msa infra down` first"
+            )
         if running is None:
             if not wait_port_free(port, self.settings.port_grace_s):
                 raise port_conflict(port, MONGO_PORT_ENV, "MongoDB-wire server")
@@ -93,15 +96,37 @@ class LocalMongo:
         self.report(f"starting {self.backend} on {self.address} (logs: {proc.logfile})")
         if self.backend == "mongod":
             mongod = shutil.which("mongod") or "mongod"
-            argv = [mongod, "--replSet", "rs0", "--bind_ip", "127.0.0.1", "--port", str(port),
-                    "--dbpath", str(data), "--wiredTigerCacheSizeGB", "0.25"]
+            argv = [
+                mongod,
+                "--replSet",
+                "rs0",
+                "--bind_ip",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dbpath",
+                str(data),
+                "--wiredTigerCacheSizeGB",
+                "0.25",
+            ]
         else:
             secantusd = find_secantusd()
             if secantusd is None:
-                raise InfraError("neither `mongod` nor `secantusd-py` was found: run `uv sync` "
-                                 "(secantusdb is a dependency of msa-ops) or set MONGODB_URI")
-            argv = [secantusd, "--host", "127.0.0.1", "--port", str(port),
-                    "--storage-path", str(data), "--cache-size", "256M"]
+                raise InfraError(
+                    "neither `mongod` nor `secantusd-py` was found: run `uv sync` "
+                    "(secantusdb is a dependency of msa-ops) or set MONGODB_URI"
+                )
+            argv = [
+                secantusd,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--storage-path",
+                str(data),
+                "--cache-size",
+                "256M",
+            ]
             if self.settings.sync_on_commit:
                 argv.append("--sync-on-commit")
         proc.spawn(argv, cwd=data.parent)
@@ -113,8 +138,10 @@ class LocalMongo:
         while not ping(self.address, timeout_s=1.0):
             if proc.pid() is None or time.monotonic() > deadline:
                 state = "exited" if proc.pid() is None else "did not answer ping"
-                raise InfraError(f"{self.backend} on {self.address} {state}; last lines of "
-                                 f"{proc.logfile}:\n{log_tail(proc.logfile)}")
+                raise InfraError(
+                    f"{self.backend} on {self.address} {state}; last lines of "
+                    f"{proc.logfile}:\n{log_tail(proc.logfile)}"
+                )
             time.sleep(0.2)
         if self.backend == "mongod":
             member = f"127.0.0.1:{self.settings.mongo_port}"

@@ -97,8 +97,13 @@ class ManagedProcess:
             self.logfile.replace(self.logfile.with_name(self.logfile.name + ".1"))
         with self.logfile.open("ab") as log:
             child = subprocess.Popen(
-                list(argv), cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True,
+                list(argv),
+                cwd=cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         _CHILDREN[child.pid] = child
         self.pidfile.write_text(f"{child.pid}\n")

@@ -110,7 +110,8 @@ async def ensure_topics(
             return []
         new = [
             NewTopic(
-                spec.name, spec.partitions,
+                spec.name,
+                spec.partitions,
                 getattr(spec, "replication_factor", None) or replication_factor,
                 topic_configs=dict(spec.config),
             )

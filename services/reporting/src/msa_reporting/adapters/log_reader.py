@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from msa_contracts.envelope import InvalidMessage, decode
@@ -21,6 +22,26 @@ async def read_log(
     settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None
 ) -> tuple[dict[str, Stored], int]:
     """Every input event from offset zero to the current end; returns (events, records)."""
+    events: dict[str, Stored] = {}
+    counter = Counter()
+    async for stored in read_batches(settings, batch=batch, progress=progress, counter=counter):
+        for item in stored:
+            events.setdefault(item.key, item)
+    return events, counter.records
+
+
+@dataclass
+class Counter:
+    records: int = 0
+
+
+async def read_batches(
+    settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None,
+    counter: Counter | None = None,
+) -> AsyncIterator[list[Stored]]:  # fmt: skip
+    """The valid input events from offset zero to the end offsets taken at the start, one
+    fetched batch at a time, each partition in offset order (duplicates not yet dropped)."""
+    counter = counter or Counter()
     allowed = {actual: set(catalogue(()).topic(name).event_types)
                for name, actual in settings.input_topics.items()}  # fmt: skip
     consumer = AIOKafkaConsumer(
@@ -34,8 +55,8 @@ async def read_log(
         **settings.kafka_security.for_aiokafka(),
     )
     await consumer.start()  # outside any group: every partition of the topics is assigned
-    events: dict[str, Stored] = {}
-    records, began = 0, time.monotonic()
+    kept = 0
+    began = time.monotonic()
     try:
         parts = await assigned(consumer, set(allowed))
         await consumer.seek_to_beginning(*parts)
@@ -45,17 +66,19 @@ async def read_log(
         open_parts = {tp for tp in parts if await consumer.position(tp) < end[tp]}
         while open_parts:
             fetched = await consumer.getmany(*open_parts, timeout_ms=1000, max_records=batch)
+            out: list[Stored] = []
             for tp, recs in fetched.items():
                 for rec in recs:
                     if rec.offset < end[tp]:
-                        records += 1
-                        _keep(events, RawRecord.from_consumer_record(rec), allowed[tp.topic])
+                        counter.records += 1
+                        _keep(out, RawRecord.from_consumer_record(rec), allowed[tp.topic])
             open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
-            rate = records / max(time.monotonic() - began, 1e-6)
-            progress(f"read {records:,} records, {len(events):,} input events ({rate:,.0f}/s)")
+            kept += len(out)
+            rate = counter.records / max(time.monotonic() - began, 1e-6)
+            progress(f"read {counter.records:,} records, {kept:,} input events ({rate:,.0f}/s)")
+            yield out
     finally:
         await consumer.stop()
-    return events, records
 
 
 async def assigned(
@@ -73,12 +96,11 @@ async def assigned(
         await asyncio.sleep(0.1)
 
 
-def _keep(events: dict[str, Stored], rec: RawRecord, allowed: set[str]) -> None:
-    """The first delivery of each valid input event (invalid records are dead letters live)."""
+def _keep(out: list[Stored], rec: RawRecord, allowed: set[str]) -> None:
+    """Each valid input event (invalid records are dead letters live)."""
     try:
         envelope = decode(rec.headers, rec.value, allowed_types=allowed)
     except InvalidMessage:
         return
     if is_input(envelope.event):
-        stored = Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event)
-        events.setdefault(stored.key, stored)
+        out.append(Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event))

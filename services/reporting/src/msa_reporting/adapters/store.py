@@ -23,8 +23,8 @@ from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
 
 EVENTS, TRUE, PUBLISHED, OUTCOMES, META = "events", "figures", "published", "outcomes", "meta"
+CHUNK = "chunk"
 BATCH = 1000
-PARALLEL = 4
 
 
 class ProjectionStore:
@@ -38,12 +38,21 @@ class ProjectionStore:
         )
 
     async def load_events(self) -> dict[str, Stored]:
+        """Every stored event, whether kept one by one (live) or in chunks (replay)."""
         found: dict[str, Stored] = {}
         async for doc in self.db[EVENTS].find({}, batch_size=BATCH):
-            stored = docs.stored_of(doc)
-            if stored is not None:
-                found[stored.key] = stored
+            for item in doc.get(CHUNK) or [doc]:
+                stored = docs.stored_of(item)
+                if stored is not None:
+                    found.setdefault(stored.key, stored)
         return found
+
+    async def insert_event_chunk(self, number: int, stored: list[Stored]) -> None:
+        """Replay: one document holds a fetched batch of events (a bulk write of thousands
+        of small documents is what made replays slow); ``load_events`` reads both forms."""
+        if stored:
+            chunk = [docs.event_doc(item) for item in stored]
+            await self.db[EVENTS].insert_one({"_id": f"{CHUNK}/{number:09d}", CHUNK: chunk})
 
     async def save_figures(
         self, figures: Figures, now: datetime, session: AsyncClientSession | None,
@@ -77,16 +86,6 @@ class ProjectionStore:
 
     async def meta(self) -> Mapping[str, Any]:
         return await self.db[META].find_one({"_id": "projection"}) or {}
-
-    async def insert_events(self, stored: Iterable[Stored]) -> int:
-        """Bulk insert into an empty store (replay): batches, a few at a time; returns how many."""
-        documents = [docs.event_doc(item) for item in stored]
-        batches = [documents[i : i + BATCH] for i in range(0, len(documents), BATCH)]
-        for wave in range(0, len(batches), PARALLEL):
-            await asyncio.gather(
-                *(_insert(self.db[EVENTS], b) for b in batches[wave : wave + PARALLEL])
-            )
-        return len(documents)
 
     async def insert_projection(
         self, figures: Figures, outcomes: Iterable[Outcome], now: datetime

@@ -45,18 +45,20 @@ def aggregate(figure: Figure, items: Iterable[Contribution], months: tuple[str, 
     samples: dict[CellKey, list[int]] = defaultdict(list)
     units: dict[CellKey, set[str]] = defaultdict(set)
     seen: dict[str, set[str]] = defaultdict(set)
+    median = figure.kind == "median"  # samples only where a median is taken
     for c in items:
-        periods: tuple[str, ...] = (month_of(c.on),)
-        if figure.kind != "stock":
-            periods = (month_of(c.on), CUMULATIVE)
+        month = month_of(c.on)
+        periods: tuple[str, ...] = (month,) if figure.kind == "stock" else (month, CUMULATIVE)
         rows = [(TOTAL, TOTAL)] + [(d, c.attrs[d]) for d in figure.dimensions]
+        value, unit = c.value, c.unit
         for dimension, row in rows:
             seen[dimension].add(row)
             for period in periods:
                 key = (dimension, row, period)
-                sums[key] += c.value
-                samples[key].append(c.value)
-                units[key].add(c.unit)
+                sums[key] += value
+                if median:
+                    samples[key].append(value)
+                units[key].add(unit)
     table_rows = _rows(figure, seen, reference)
     all_periods = periods_of(figure, months)
     keys = [(d, r, p) for d, rows in table_rows.items() for r in rows for p in all_periods]

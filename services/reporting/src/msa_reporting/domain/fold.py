@@ -25,10 +25,16 @@ def fold(stored: Iterable[Stored]) -> World:
     """Fold events, given in canonical order, into a world."""
     world = World()
     for item in stored:
-        step = _STEPS.get(type(item.event))
-        if step is not None:
-            step(world, item.event)
+        apply(world, item.event)
     return world
+
+
+def apply(world: World, event: ev.Event) -> None:
+    """Fold one event into ``world``. Folding each partition in offset order gives the same
+    world as the canonical order: every aggregate's events share one partition."""
+    step = _STEPS.get(type(event))
+    if step is not None:
+        step(world, event)
 
 
 def _arrival(w: World, e: ev.ArrivalRegistered) -> None:

@@ -14,7 +14,7 @@ def hours(w: World, e: ev.HoursAccepted) -> None:
         e.service_date, e.case_id, value=e.minutes_billable, provider=e.provider_id,
         domain=e.domain.value, activity=e.activity,
     )  # fmt: skip
-    w.once("hours", e.entry_id, entry)
+    w.once("hours", f"{e.provider_id}/{e.entry_id}", entry)  # entry ids are per provider
 
 
 def invoice(w: World, e: ev.InvoiceIssued | ev.InvoiceCorrected) -> None:

@@ -16,6 +16,7 @@ from msa_reporting.domain.outcomes import Outcome, measure_outcomes
 from msa_reporting.domain.protect import protect
 from msa_reporting.domain.stored import Stored, canonical
 from msa_reporting.domain.table import FigureTable, PublishedTable
+from msa_reporting.domain.world import World
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,13 @@ class Figures:
 
 def project(events: Mapping[str, Stored], reference: ReferenceData, threshold: int) -> Figures:
     """Figures from the set of stored events (keyed by ``Stored.key``)."""
-    world = fold(canonical(dict(events)))
+    return figures_of(fold(canonical(dict(events))), reference, threshold, len(events))
+
+
+def figures_of(world: World, reference: ReferenceData, threshold: int, events: int) -> Figures:
+    """Figures from a folded world (the replay folds batch by batch, then calls this)."""
     true = compute(world, reference)
     nesting = parents(reference)
     published = {name: protect(table, threshold, nesting) for name, table in true.items()}
-    return Figures(as_of(world), len(events), true, published,
+    return Figures(as_of(world), events, true, published,
                    measure_outcomes(published, reference))  # fmt: skip

@@ -28,7 +28,7 @@ class CaseFile:
     spells: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One countable fact: its business date, value, whose it is and its own attributes."""
 

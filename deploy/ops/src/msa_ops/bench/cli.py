@@ -1,0 +1,65 @@
+"""`msa bench`: the benchmark harness as one command (never part of the test suite)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from msa_contracts.reference import load_reference
+from rich.console import Console
+
+from msa_ops.bench.report import markdown, rich_table
+from msa_ops.bench.run import BenchConfig, run_bench
+from msa_ops.infra import InfraError, start_infra
+from msa_ops.infra.settings import InfraSettings
+from msa_ops.keys import ensure_local_keys
+
+console = Console()
+
+
+def bench(
+    entries: Annotated[int, typer.Option(help="Hour entries per billing scenario.")] = 100_000,
+    persons: Annotated[int, typer.Option(help="Persons in the simulated year (replay).")] = 20_000,
+    quick: Annotated[bool, typer.Option(help="200 entries, 300 persons.")] = False,
+    out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
+    markdown_out: Annotated[
+        Path | None, typer.Option("--markdown", help="Also write the README table here.")
+    ] = None,
+) -> None:
+    """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
+    if quick:
+        entries, persons = min(entries, 200), min(persons, 300)
+    settings = InfraSettings.from_env()
+    try:
+        infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))
+    except InfraError as exc:
+        console.print(f"[bold red]error:[/bold red] {exc}")
+        raise typer.Exit(1) from None
+    keys = ensure_local_keys(Path(settings.var_dir) / "keys")
+    run = f"bench{datetime.now(UTC):%Y%m%d%H%M%S}"
+    cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run)
+    began = time.monotonic()
+
+    def say(message: str) -> None:
+        console.print(f"[dim]{time.monotonic() - began:6.0f}s[/dim] {message}")
+
+    result = asyncio.run(
+        run_bench(
+            cfg,
+            {**infra.env(), **keys.service_env()},
+            load_reference(),
+            Path(settings.var_dir) / "logs" / run,
+            say,
+        )
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    console.print(rich_table(result))
+    if markdown_out:
+        markdown_out.write_text(markdown(result))
+    console.print(f"JSON: {out}; done in {time.monotonic() - began:.0f}s")

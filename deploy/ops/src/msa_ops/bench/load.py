@@ -1,0 +1,100 @@
+"""Offered load on a running billing scenario: sustained throughput and latency."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from msa_ops.bench import wire
+from msa_ops.bench.billing import BillingRun, entries
+from msa_ops.bench.rss import RssSampler
+
+
+@dataclass(frozen=True)
+class Throughput:
+    entries: int
+    seconds: float
+    rss_peak: dict[str, int]
+    rss_early: dict[str, int]
+    rss_end: dict[str, int]
+
+    @property
+    def per_s(self) -> float:
+        return self.entries / max(self.seconds, 1e-9)
+
+
+@dataclass(frozen=True)
+class Latency:
+    offered_per_s: float
+    sent: int
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+
+
+def _pids(run: BillingRun) -> dict[str, int]:
+    return {f"billing-{i}": p.proc.pid for i, p in enumerate(run.processes) if p.proc}
+
+
+async def throughput(run: BillingRun, count: int, say: Callable[[str], None]) -> Throughput:
+    """Publish ``count`` entries at once; seconds from the first publish to the last accept."""
+    batch = entries(run, count, run.cases, prefix="tp")
+    ids = {f"tp-{n}" for n in range(count)}
+    early: dict[str, int] = {}
+    with RssSampler(_pids(run)) as rss:
+        t0 = time.perf_counter()
+        sending = asyncio.create_task(wire.produce(run.bootstrap, wire.chunked(iter(batch), 5000)))
+        last_said = time.monotonic()
+        while not ids <= run.accepted.keys():
+            await run.poll()
+            done = len(ids & run.accepted.keys())
+            if not early and done >= count // 10:
+                rss.sample()
+                early = dict(rss.last)
+            if time.monotonic() - last_said > 3:
+                rate = done / (time.perf_counter() - t0)
+                say(f"billing {run.run}: {done:,}/{count:,} accepted ({rate:,.0f}/s)")
+                last_said = time.monotonic()
+        await sending
+        seconds = max(run.accepted[i] for i in ids) - t0
+    return Throughput(count, seconds, dict(rss.peak), early, dict(rss.last))
+
+
+async def latency(run: BillingRun, per_s: float, seconds: float) -> Latency:
+    """Publish one entry every ``1/per_s`` s for ``seconds``; percentiles of publish→accept."""
+    count = max(1, int(per_s * seconds))
+    batch = entries(run, count, run.cases, prefix="lat", seed=11)
+    sent: dict[str, float] = {}
+    prod = wire.producer(run.bootstrap)
+    await prod.start()
+
+    async def pace() -> None:
+        t0 = time.perf_counter()
+        for n, (topic, r) in enumerate(batch):
+            delay = t0 + n / per_s - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            sent[f"lat-{n}"] = time.perf_counter()
+            await prod.send(topic, r.value, key=r.key, headers=list(r.headers))
+
+    try:
+        pacing = asyncio.create_task(pace())
+        ids = {f"lat-{n}" for n in range(count)}
+        deadline = time.monotonic() + seconds + 120
+        while not (pacing.done() and ids <= run.accepted.keys()):
+            if time.monotonic() > deadline:
+                raise TimeoutError("latency run: entries not accepted in time")
+            await run.poll()
+        await pacing
+    finally:
+        await prod.stop()
+    waits = sorted((run.accepted[i] - sent[i]) * 1000 for i in ids)
+    return Latency(per_s, count, _pct(waits, 50), _pct(waits, 95), _pct(waits, 99), waits[-1])
+
+
+def _pct(ordered: list[float], p: float) -> float:
+    index = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))
+    return round(ordered[index], 1)

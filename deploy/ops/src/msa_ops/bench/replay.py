@@ -1,0 +1,147 @@
+"""Reporting replay over a simulated year, with the broker ceilings on the same topics.
+
+The year is written to run-private copies of reporting's four input topics (same
+partitions); the raw produce of those records and a raw consume of them from offset zero
+are the ceilings (a). Then ``python -m msa_reporting.replay`` rebuilds all projections from
+offset zero into a fresh database as a process of its own, whose resident memory is sampled
+throughout and read at 100,000 records and at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from msa_contracts.envelope import Record
+from msa_contracts.reference import ReferenceData
+
+from msa_ops.bench import wire
+from msa_ops.bench.rss import RssSampler, rss_bytes
+from msa_ops.bench.year import CASES, CLOCK, LEDGER, PERSONS, YearConfig, year_of_events
+
+ROLES = {
+    PERSONS: "msa.intake.persons",
+    CASES: "msa.casework.cases",
+    LEDGER: "msa.billing.ledger",
+    CLOCK: "msa.clock",
+}
+ENV = {
+    PERSONS: "REPORTING_PERSONS_TOPIC",
+    CASES: "REPORTING_CASES_TOPIC",
+    LEDGER: "REPORTING_LEDGER_TOPIC",
+    CLOCK: "REPORTING_CLOCK_TOPIC",
+}
+PROGRESS = re.compile(r"read ([\d,]+) records")
+REBUILT = re.compile(r"events in ([\d.]+)s")  # the replay's own time, without interpreter start
+CHECKPOINT = 100_000
+
+
+@dataclass(frozen=True)
+class ReplayFigures:
+    records: int
+    produce: wire.Rate
+    consume: wire.Rate
+    replay_s: float
+    rss_peak: int
+    rss_at_checkpoint: int | None
+    rss_at_end: int | None
+    log: str
+
+    @property
+    def replay_per_s(self) -> float:
+        return self.records / max(self.replay_s, 1e-9)
+
+
+async def write_year(
+    bootstrap: str,
+    run: str,
+    reference: ReferenceData,
+    config: YearConfig,
+    say: Callable[[str], None],
+) -> tuple[dict[str, wire.BenchTopic], wire.Rate]:
+    topics = wire.fresh_topics(run, ROLES.values())
+    await wire.create(bootstrap, topics.values())
+
+    def records() -> Iterator[tuple[str, Record]]:
+        for n, (role, event) in enumerate(year_of_events(reference, config), start=1):
+            if n % 100_000 == 0:
+                say(f"year: {n:,} events generated")
+            yield topics[ROLES[role]].name, wire.encoded(event)
+
+    rate = await wire.produce(bootstrap, wire.chunked(records(), 20_000))
+    say(f"year: {rate.records:,} records produced ({rate.per_s:,.0f}/s raw)")
+    return topics, rate
+
+
+def run_replay(
+    env: dict[str, str],
+    topics: dict[str, wire.BenchTopic],
+    database: str,
+    log_path: Path,
+    say: Callable[[str], None],
+) -> tuple[float, RssSampler, int | None]:
+    """The replay process; returns (seconds, sampler, RSS when CHECKPOINT records were read)."""
+    child_env = {**os.environ, **env, "SERVICE_NAME": "reporting", "MONGODB_DATABASE": database}
+    child_env |= {ENV[role]: topics[name].name for role, name in ROLES.items()}
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "msa_reporting.replay", "--database", database],
+        env=child_env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    at_checkpoint: int | None = None
+    reported: float | None = None
+    with RssSampler({"reporting-replay": proc.pid}) as sampler, log_path.open("w") as log:
+        assert proc.stderr is not None
+        last_said = 0.0
+        for line in proc.stderr:
+            log.write(line)
+            found = PROGRESS.search(line)
+            if found and at_checkpoint is None and int(found[1].replace(",", "")) >= CHECKPOINT:
+                at_checkpoint = rss_bytes(proc.pid)
+            if (done := REBUILT.search(line)) and "rebuilt" in line:
+                reported = float(done[1])
+            if time.monotonic() - last_said > 2 or "rebuilt" in line:
+                say(f"replay: {line.strip()}")
+                last_said = time.monotonic()
+        code = proc.wait()
+    if code != 0:
+        raise RuntimeError(f"replay failed ({code}); see {log_path}")
+    return reported or time.monotonic() - t0, sampler, at_checkpoint
+
+
+async def bench_replay(
+    bootstrap: str,
+    env: dict[str, str],
+    run: str,
+    reference: ReferenceData,
+    config: YearConfig,
+    log_dir: Path,
+    say: Callable[[str], None],
+) -> ReplayFigures:
+    topics, produced = await write_year(bootstrap, run, reference, config, say)
+    consumed = await wire.consume(bootstrap, [t.name for t in topics.values()])
+    say(f"ceiling: raw consume {consumed.records:,} records ({consumed.per_s:,.0f}/s)")
+    seconds, sampler, at_checkpoint = run_replay(
+        env, topics, f"{run}_replay", log_dir / "replay.log", say
+    )
+    name = "reporting-replay"
+    return ReplayFigures(
+        produced.records,
+        produced,
+        consumed,
+        seconds,
+        sampler.peak.get(name, 0),
+        at_checkpoint,
+        sampler.last.get(name),
+        str(log_dir / "replay.log"),
+    )

@@ -1,0 +1,179 @@
+"""The whole benchmark: ceilings, billing (batched, per entry, two instances, latency) and
+reporting replay, all on the same broker and store in one run; figures as a dict."""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from msa_contracts.reference import ReferenceData
+
+from msa_ops.bench import wire
+from msa_ops.bench.billing import BillingRun, new_run
+from msa_ops.bench.load import Throughput, latency, throughput
+from msa_ops.bench.replay import bench_replay
+from msa_ops.bench.rss import mib
+from msa_ops.bench.store import store_ceiling
+from msa_ops.bench.year import YearConfig
+
+PORT = 18950  # service processes of the benchmark use 18950-18959
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    entries: int = 100_000
+    persons: int = 20_000
+    latency_s: float = 30.0
+    run: str = ""
+
+
+def machine() -> dict[str, Any]:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gib": round(mem_kb / 2**20, 1),
+        "cpu": model,
+        "python": platform.python_version(),
+    }
+
+
+async def _scenario(
+    name: str,
+    cfg: BenchConfig,
+    env: dict[str, str],
+    reference: ReferenceData,
+    log_dir: Path,
+    instances: int,
+    port: int,
+    extra: dict[str, str],
+    say: Callable[[str], None],
+    then: Callable[[BillingRun], Any] | None = None,
+) -> tuple[Throughput, Any]:
+    run = new_run(
+        f"{cfg.run}{name}",
+        env["KAFKA_BOOTSTRAP_SERVERS"],
+        env,
+        reference,
+        instances,
+        log_dir,
+        port,
+        extra,
+    )
+    try:
+        await run.start(min(400, max(20, cfg.entries // 10)), say)  # cases the entries go to
+        result = await throughput(run, cfg.entries, say)
+        say(f"billing {name}: {result.per_s:,.0f} entries/s over {cfg.entries:,}")
+        after = await then(run) if then else None
+        return result, after
+    finally:
+        await run.stop()
+
+
+def _tp(t: Throughput, store_per_s: float) -> dict[str, Any]:
+    return {
+        "entries": t.entries,
+        "seconds": round(t.seconds, 2),
+        "per_s": round(t.per_s, 1),
+        "ratio_to_store_ceiling": round(t.per_s / store_per_s, 3),
+        "rss_peak_mib": {k: mib(v) for k, v in t.rss_peak.items()},
+        "rss_at_10pct_mib": {k: mib(v) for k, v in t.rss_early.items()},
+        "rss_end_mib": {k: mib(v) for k, v in t.rss_end.items()},
+    }
+
+
+async def run_bench(
+    cfg: BenchConfig,
+    env: dict[str, str],
+    reference: ReferenceData,
+    log_dir: Path,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    bootstrap, uri = env["KAFKA_BOOTSTRAP_SERVERS"], env["MONGODB_URI"]
+    say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
+    store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
+    say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each)")
+    replay = await bench_replay(
+        bootstrap, env, f"{cfg.run}y", reference, YearConfig(persons=cfg.persons), log_dir, say
+    )
+    batched, lat = await _scenario(
+        "b1",
+        cfg,
+        env,
+        reference,
+        log_dir,
+        1,
+        PORT,
+        {},
+        say,
+        then=lambda run: _latency(run, cfg, say),
+    )
+    per_entry, _ = await _scenario(
+        "e1", cfg, env, reference, log_dir, 1, PORT + 2, {"PROCESSING_BATCH_MAX": "1"}, say
+    )
+    two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say)
+    return {
+        "run": cfg.run,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "config": {"entries": cfg.entries, "persons": cfg.persons, "latency_s": cfg.latency_s},
+        "ceilings": {
+            "kafka_produce_per_s": round(replay.produce.per_s, 1),
+            "kafka_consume_per_s": round(replay.consume.per_s, 1),
+            "kafka_records": replay.consume.records,
+            "store_entries_per_s": round(store.per_s, 1),
+        },
+        "billing": {
+            "batched": _tp(batched, store.per_s),
+            "per_entry": _tp(per_entry, store.per_s),
+            "two_instances": _tp(two, store.per_s),
+            "batching_gain": round(batched.per_s / per_entry.per_s, 2),
+            "scaling_two_over_one": round(two.per_s / batched.per_s, 2),
+            "latency": lat,
+        },
+        "reporting_replay": {
+            "records": replay.records,
+            "seconds": round(replay.replay_s, 2),
+            "per_s": round(replay.replay_per_s, 1),
+            "ratio_to_consume_ceiling": round(replay.replay_per_s / replay.consume.per_s, 3),
+            "rss_peak_mib": mib(replay.rss_peak),
+            "rss_at_100k_mib": mib(replay.rss_at_checkpoint) if replay.rss_at_checkpoint else None,
+            "rss_end_mib": mib(replay.rss_at_end),
+        },
+    }
+
+
+async def _latency(run: BillingRun, cfg: BenchConfig, say: Callable[[str], None]) -> dict[str, Any]:
+    tp = len([k for k in run.accepted if k.startswith("tp-")])
+    first = min(v for k, v in run.accepted.items() if k.startswith("tp-"))
+    last = max(v for k, v in run.accepted.items() if k.startswith("tp-"))
+    offered = max(1.0, tp / max(last - first, 1e-3) / 4)
+    say(f"latency: offering {offered:,.0f} entries/s for {cfg.latency_s:.0f}s")
+    result = await latency(run, offered, cfg.latency_s)
+    return {
+        "offered_per_s": round(result.offered_per_s, 1),
+        "sent": result.sent,
+        "p50_ms": result.p50_ms,
+        "p95_ms": result.p95_ms,
+        "p99_ms": result.p99_ms,
+        "max_ms": result.max_ms,
+    }
+
+
+__all__ = ["BenchConfig", "run_bench", "wire"]
