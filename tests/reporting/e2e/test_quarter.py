@@ -83,7 +83,8 @@ from tests.reporting.e2e.conftest import HOLD_DAYS
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
 CONFIG = ScenarioConfig(seed=2027, persons=25, days=90, arrival_days=30, hours=True,
-                        hold_days=HOLD_DAYS, start=date(2026, 3, 2), departures=0.3, wait_s=180.0)  # fmt: skip
+                        hold_days=HOLD_DAYS, start=date(2026, 3, 2), departures=0.3,
+                        wait_s=180.0)  # fmt: skip
 LAST_DAY = CONFIG.start + timedelta(days=CONFIG.days - 1)
 THRESHOLD = 5
 TOTAL, CUMULATIVE = "total", "cumulative"
