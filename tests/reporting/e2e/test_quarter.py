@@ -129,8 +129,13 @@ async def quarter(
     figures = await settled(infra.mongodb_uri, database)
     published = await published_figures(infra.mongodb_uri, database)
     seconds = {"simulate": simulated - began, "settle": time.monotonic() - simulated}
+    model = truth.placement(reference)
+    waits = [(b - a).days for s in model.stays.values() for a, b in s.waits]
     print(f"quarter: {truth.persons} persons, {len(truth.reports)} reports, "
-          f"{len(truth.hours.entries)} hour records; {seconds}")  # fmt: skip
+          f"{len(truth.hours.entries)} hour records; {seconds}; placement: "
+          f"{sum(m[1] == 'depart' for m in truth.moves)} departures, "
+          f"{sum(bool(s.holders[0][1] is None) for s in model.stays.values())} wait-listed "
+          f"on arrival, completed waits (days) {sorted(waits)}")  # fmt: skip
     return Quarter(truth, observed, figures, published, seconds)
 
 
