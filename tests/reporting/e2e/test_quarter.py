@@ -28,15 +28,27 @@ Person attributes of case facts (region, district, status group): the simulator 
 which pseudonymous case belongs to which notice (intake seals the identity), so the case →
 person link is taken from casework's ``CaseOpened`` and intake's ``ArrivalRegistered`` as
 observed; that these observed arrivals are exactly the notices sent (date, district,
-status) is asserted first. Not compared against ground truth: the stocks ``open_cases`` and
-``waiting`` and the median ``waiting_days`` (they follow from casework's own placement
-decisions, which the simulator does not predict); they are covered by the published-cell
-checks only.
+status) is asserted first.
+
+Placement figures come from the simulator's independent placement model
+(``msa_ops.sim.placement``), fed with the arrivals and departures in the order the paced
+scenario made casework decide them (``Truth.moves``), and keyed by notice, so they need no
+case → person link:
+
+* ``open_cases`` (stock): cases opened on or before the month's last day (or the as-of day,
+  the quarter's last day, for the running month) and not closed by it; district and status
+  of the arrival, provider = the model's holder that day, ``-`` while waiting.
+* ``waiting`` (stock): those of them whose holder that day is the waiting list.
+* ``waiting_days`` (median): per wait ended by an assignment, days from joining the waiting
+  list to the assignment, by the assignment day.
+
+Stocks have no cumulative period (a stock is counted on a day; it does not add up).
 """
 
 from __future__ import annotations
 
 import asyncio
+import calendar
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -47,7 +59,10 @@ from typing import Any
 import pytest
 from msa_contracts.events import (
     ArrivalRegistered,
+    CaseAssigned,
+    CaseClosed,
     CaseOpened,
+    CaseWaitlisted,
     FachleistungRequested,
     GoalProgressReported,
     IntegrationPlanSubmitted,
@@ -56,6 +71,7 @@ from msa_contracts.events import (
 from msa_contracts.reference import ReferenceData
 from msa_ops.keys import LocalKeys
 from msa_ops.sim.agents import Action
+from msa_ops.sim.placement import PlacementModel
 from msa_ops.sim.run import simulate
 from msa_ops.sim.scenario import ScenarioConfig
 from msa_ops.sim.truth import Observed, Truth
@@ -65,9 +81,11 @@ from msa_reporting.readout import published_figures, true_figures
 
 from tests.reporting.e2e.conftest import HOLD_DAYS
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
 CONFIG = ScenarioConfig(seed=2027, persons=25, days=90, arrival_days=30, hours=True,
-                        hold_days=HOLD_DAYS, start=date(2026, 3, 2))  # fmt: skip
+                        hold_days=HOLD_DAYS, start=date(2026, 3, 2), departures=0.3,
+                        wait_s=180.0)  # fmt: skip
+LAST_DAY = CONFIG.start + timedelta(days=CONFIG.days - 1)
 THRESHOLD = 5
 TOTAL, CUMULATIVE = "total", "cumulative"
 Cell = tuple[str, str, str]
@@ -104,14 +122,20 @@ async def quarter(
     infra: Any, stack: Stack, keys: LocalKeys, reference: ReferenceData, run_id: str
 ) -> Quarter:
     began = time.monotonic()
-    truth, observed = await simulate(infra.kafka_bootstrap, keys, reference, CONFIG)
+    truth, observed = await simulate(infra.kafka_bootstrap, keys, reference, CONFIG,
+                                     intake_url=stack["intake"].url)  # fmt: skip
     simulated = time.monotonic()
     database = f"{run_id}_reporting"
     figures = await settled(infra.mongodb_uri, database)
     published = await published_figures(infra.mongodb_uri, database)
     seconds = {"simulate": simulated - began, "settle": time.monotonic() - simulated}
+    model = truth.placement(reference)
+    waits = [(b - a).days for s in model.stays.values() for a, b in s.waits]
     print(f"quarter: {truth.persons} persons, {len(truth.reports)} reports, "
-          f"{len(truth.hours.entries)} hour records; {seconds}")  # fmt: skip
+          f"{len(truth.hours.entries)} hour records; {seconds}; placement: "
+          f"{sum(m[1] == 'depart' for m in truth.moves)} departures, "
+          f"{sum(bool(s.holders[0][1] is None) for s in model.stays.values())} wait-listed "
+          f"on arrival, completed waits (days) {sorted(waits)}")  # fmt: skip
     return Quarter(truth, observed, figures, published, seconds)
 
 
@@ -239,6 +263,36 @@ def expected_figures(w: World) -> tuple[dict[str, dict[Cell, int]], dict[str, Ex
     return {f: e.values() for f, e in x.items()}, x
 
 
+def stock_day(period: str) -> date:
+    year, mon = (int(p) for p in period.split("-"))
+    return min(date(year, mon, calendar.monthrange(year, mon)[1]), LAST_DAY)
+
+
+def expected_placements(w: World, periods: tuple[str, ...]) -> dict[str, Expected]:
+    """``open_cases`` and ``waiting`` per month (no cumulative), ``waiting_days`` samples."""
+    model = w.truth.placement(w.reference)
+    x: dict[str, Expected] = defaultdict(Expected)
+    for period in (p for p in periods if p != CUMULATIVE):
+        day = stock_day(period)
+        for stay in model.open_cases(day):
+            attrs = person_on(w, model, stay.key, day)
+            holder = stay.holder_on(day) or "-"
+            for figure, extra in (("open_cases", {"provider": holder}), ("waiting", {})):
+                if figure == "open_cases" or holder == "-":
+                    for dimension, row in [(TOTAL, TOTAL), *(attrs | extra).items()]:
+                        x[figure].sums[(dimension, row, period)] += 1
+    for stay in model.stays.values():
+        for joined, assigned in stay.waits:
+            attrs = person_on(w, model, stay.key, assigned)
+            x["waiting_days"].add(assigned, (assigned - joined).days, attrs)
+    return x
+
+
+def person_on(w: World, model: PlacementModel, notice: str, day: date) -> dict[str, str]:
+    status = w.truth.arrivals[notice].residence_status.value
+    return w.place(model.stays[notice].district_on(day)) | {"status_group": w.group[status]}
+
+
 FLOWS = ("arrivals", "plans_agreed", "goals_set", "goals_achieved", "goals_dropped",
          "referrals", "approvals", "hours_direct", "hours_indirect", "hours_missed",
          "amount_invoiced", "mentors_matched")  # fmt: skip
@@ -291,6 +345,51 @@ async def test_goal_outcomes_per_measure_equal_the_simulators_expectation(
         got = {row: v for (d, row, p), v in table.values.items()
                if d == "measure" and p == CUMULATIVE and v}  # fmt: skip
         assert got == dict(quarter.truth.expected_measures(outcome))
+
+
+@pytest.mark.parametrize("figure", ["open_cases", "waiting"])
+async def test_every_stock_figure_equals_the_placement_model(
+    quarter: Quarter, reference: ReferenceData, figure: str
+) -> None:
+    table = quarter.figures[figure]
+    assert CUMULATIVE not in table.periods, "a stock is not summed over months"
+    x = expected_placements(World(reference, quarter.truth, quarter.observed), table.periods)
+    assert x[figure].values(), f"the quarter should produce {figure}"
+    assert not differences(nonzero(table), x[figure].values())
+
+
+async def test_waiting_days_medians_equal_the_placement_model(
+    quarter: Quarter, reference: ReferenceData
+) -> None:
+    table = quarter.figures["waiting_days"]
+    x = expected_placements(World(reference, quarter.truth, quarter.observed), table.periods)
+    want = x["waiting_days"].medians()
+    assert want, "departures should free places that waiting cases then get"
+    got = {k: v for k, v in table.values.items() if v is not None}
+    assert not differences(got, want)
+
+
+async def test_the_paced_placements_match_casework_case_by_case(
+    quarter: Quarter, reference: ReferenceData
+) -> None:
+    """Each case's first decision (provider or waiting list) and its closing, as modelled."""
+    model = quarter.truth.placement(reference)
+    first: dict[str, str] = {}
+    for _, envelope in quarter.observed.envelopes:  # in the order casework published them
+        e = envelope.event
+        if isinstance(e, CaseAssigned):
+            first.setdefault(e.case_id, f"{e.assigned_on} {e.provider_id}")
+        elif isinstance(e, CaseWaitlisted):
+            first.setdefault(e.case_id, f"{e.waitlisted_on} -")
+    closed = {e.case_id: e.closed_on for e in quarter.observed.of(CaseClosed)
+              if isinstance(e, CaseClosed)}  # fmt: skip
+    assert len(quarter.truth.cases) == CONFIG.persons
+    for notice, case_id in quarter.truth.cases.items():
+        stay = model.stays[notice]
+        since, holder = stay.holders[0]
+        assert first[case_id] == f"{since} {holder or '-'}", notice
+        assert closed.get(case_id) == stay.closed_on, notice
+    assert any(s.closed_on for s in model.stays.values()), "some persons should depart"
 
 
 async def test_goal_days_medians_equal_the_ground_truth(

@@ -122,6 +122,29 @@ def test_open_cases_and_the_waiting_list_are_counted_at_each_month_end(
     assert f["open_cases"].periods == (JAN, FEB, MAR)  # stocks have no cumulative
 
 
+def test_a_wait_runs_from_first_joining_the_list_and_only_completed_waits_count(
+    reference: ReferenceData,
+) -> None:
+    log = Log().add(
+        b.opened(1, date(2026, 1, 5)),
+        b.waitlisted(1, date(2026, 1, 5)),
+        b.waitlisted(1, date(2026, 1, 20)),  # moved while waiting: keeps its start day
+        b.assigned(1, date(2026, 2, 4), "awo"),
+        b.opened(2, date(2026, 2, 4)),
+        b.waitlisted(2, date(2026, 2, 4)),
+        b.assigned(2, date(2026, 2, 4), "caritas"),  # a place freed the same day: 0 days
+        b.opened(3, date(2026, 1, 6)),
+        b.waitlisted(3, date(2026, 1, 6)),  # still waiting: counted in waiting only
+        b.tick(date(2026, 2, 28)),
+    )
+    f = figures(log, reference).true
+    waits = f["waiting_days"]
+    assert waits.values[("total", "total", JAN)] is None
+    assert waits.values[("total", "total", FEB)] == 0  # lower median of 30 and 0 days
+    assert waits.units[("total", "total", FEB)] == 2  # the two completed waits
+    assert cells(f["waiting"], "total") == {("total", JAN): 2, ("total", FEB): 1}
+
+
 def test_hours_are_split_by_activity_and_amounts_follow_the_month_of_service(
     reference: ReferenceData,
 ) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import httpx
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import catalogue
+from msa_kit.auth import Role
 
 from msa_ops.keys import LocalKeys
 from msa_ops.sim.bus import Bus
-from msa_ops.sim.scenario import Progress, Scenario, ScenarioConfig
+from msa_ops.sim.scenario import Depart, Progress, Scenario, ScenarioConfig
 from msa_ops.sim.truth import Observed, Truth
 
 FOLLOWED = ("msa.intake.persons", "msa.casework.cases", "msa.billing.ledger")
@@ -19,8 +23,12 @@ async def simulate(
     reference: ReferenceData,
     config: ScenarioConfig,
     progress: Progress = lambda _m: None,
+    intake_url: str | None = None,
 ) -> tuple[Truth, Observed]:
-    """Play ``config`` through the running services; returns ground truth and observations."""
+    """Play ``config`` through the running services; returns ground truth and observations.
+    Departures (``config.departures``) go through intake's front desk at ``intake_url``."""
+    if config.departures and intake_url is None:
+        raise ValueError("departures need intake_url (intake's HTTP API)")
     providers = [p.id for p in reference.providers]
     cat = catalogue(providers)
     follow = [
@@ -31,9 +39,24 @@ async def simulate(
     await bus.start()
     try:
         scenario = Scenario(
-            bus, reference, config, keys.intake_public.read_text(), keys.intake_key_id, progress
-        )
+            bus, reference, config, keys.intake_public.read_text(), keys.intake_key_id, progress,
+            depart=front_desk(intake_url, keys) if intake_url else None,
+        )  # fmt: skip
         truth = await scenario.run()
         return truth, scenario.observed
     finally:
         await bus.stop()
+
+
+def front_desk(intake_url: str, keys: LocalKeys) -> Depart:
+    """A caseworker records at intake's front desk that a person left Dresden."""
+
+    async def depart(person_ref: str, on: date) -> None:
+        headers = {"Authorization": f"Bearer {keys.token(Role.CASEWORKER, subject='sim')}"}
+        body = {"departed_on": on.isoformat(), "reason": "moved-away"}
+        async with httpx.AsyncClient(base_url=intake_url, timeout=10.0) as client:
+            answer = await client.post(f"/persons/{person_ref}/departure", json=body,
+                                       headers=headers)  # fmt: skip
+            answer.raise_for_status()
+
+    return depart

@@ -1,14 +1,15 @@
 """A simulated period, day by day, through the real services over Kafka.
 
 Each day: the clock ticks, the allocation system announces the day's arrivals (some notices
-twice), the simulator waits until casework has assigned or wait-listed every case, then the
-providers send the reports due that day and the simulator waits until each is answered.
+twice) one at a time, waiting until casework has assigned or wait-listed each case before
+announcing the next, then the providers send the reports due that day and the simulator
+waits until each is answered.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -17,13 +18,14 @@ from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
 from msa_contracts.topics import catalogue
 
-from msa_ops.sim.agents import Action, plan_case, spoofed_plan
+from msa_ops.sim.agents import Action, case_rng, plan_case, spoofed_plan
 from msa_ops.sim.bus import Bus
 from msa_ops.sim.hours import HourLogging
 from msa_ops.sim.population import Arrival, arrivals
 from msa_ops.sim.truth import Observed, Truth
 
 Progress = Callable[[str], None]
+Depart = Callable[[str, date], Awaitable[None]]  # (person_ref, departed_on): intake's front desk
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class ScenarioConfig:
     wait_s: float = 60.0
     hours: bool = False  # providers log hours (needs billing running); see sim/hours.py
     hold_days: int = 30  # billing's BILLING_HOLD_DAYS, to know when held entries are answered
+    departures: float = 0.0  # share of assigned persons who leave Dresden (needs ``Depart``)
 
 
 @dataclass
@@ -48,7 +51,9 @@ class Scenario:
     intake_public_key: str
     intake_key_id: str
     progress: Progress = lambda _m: None
+    depart: Depart | None = None
     truth: Truth = field(default_factory=Truth)
+    _leaving: dict[str, tuple[str, date]] = field(default_factory=dict)  # case -> (ref, day)
     _planned: set[str] = field(default_factory=set)
     _queue: list[Action] = field(default_factory=list)
 
@@ -68,19 +73,13 @@ class Scenario:
             await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
             if hours is not None:
                 await hours.day_started(day)
-            todays = [a for a in people if a.allocated_on == day]
-            for arrival in todays:
+            for arrival in (a for a in people if a.allocated_on == day):
                 await self._announce(arrival, day)
                 if rng.random() < cfg.replay_share:
                     await self._announce(arrival, day)
                     self.truth.replays += 1
-            await self.bus.until(
-                lambda: (
-                    len(self.observed.opened()) >= self.truth.persons and self.observed.settled()
-                ),
-                timeout_s=cfg.wait_s,
-                what=f"cases of {day} to be assigned or wait-listed",
-            )
+                await self._decided(arrival)
+            await self._depart_due(day)
             self._plan_new_assignments(rng)
             await self._send_due(day)
             if hours is not None:
@@ -96,6 +95,41 @@ class Scenario:
             return None
         return HourLogging(self.bus, self.reference, cfg.seed, cfg.hold_days, cfg.wait_s,
                            self.truth.hours)  # fmt: skip
+
+    async def _decided(self, arrival: Arrival) -> None:
+        """Wait until casework has assigned or wait-listed the case of ``arrival``.
+
+        Arrivals are paced, one decided before the next is announced: two arrivals of a day
+        may compete for the last place of a region, and casework consumes from several
+        partitions, so unpaced its decisions would depend on how partitions interleave. Paced,
+        casework must decide in announcement order, the order ``Truth.placement`` replays.
+        """
+        await self.bus.until(
+            lambda: len(self.observed.opened()) >= self.truth.persons and self.observed.settled(),
+            timeout_s=self.config.wait_s,
+            what=f"the case of {arrival.notice_id} to be assigned or wait-listed",
+        )
+        if arrival.notice_id not in self.truth.cases:
+            known = set(self.truth.cases.values())
+            opened = [c.case_id for c in self.observed.opened() if c.case_id not in known]
+            self.truth.cases[arrival.notice_id] = opened[0]
+
+    async def _depart_due(self, day: date) -> None:
+        """The persons leaving today, one at a time: each closed case frees a place that
+        casework gives to the longest waiting case, so the order must be determined too."""
+        notice_of = {case: notice for notice, case in self.truth.cases.items()}
+        for case_id, (person_ref, on) in sorted(self._leaving.items()):
+            if on > day or self.depart is None:
+                continue
+            del self._leaving[case_id]
+            self._queue = [a for a in self._queue if a.event.subject() != case_id]
+            await self.depart(person_ref, day)
+            self.truth.moves.append((day, "depart", notice_of[case_id]))
+            await self.bus.until(
+                lambda c=case_id: c in self.observed.closed() and self.observed.settled(),
+                timeout_s=self.config.wait_s,
+                what=f"case {case_id} to be closed",
+            )
 
     async def _announce(self, a: Arrival, day: date) -> None:
         sealed = seal_identity(self.intake_public_key, self.intake_key_id, a.identity)
@@ -115,6 +149,7 @@ class Scenario:
             "msa.allocation.notices", notice, source="/sim/allocation-system", at=_at(day)
         )
         if a.notice_id not in self.truth.notices:
+            self.truth.moves.append((day, "arrive", a.notice_id))
             self.truth.persons += 1
             self.truth.notices.add(a.notice_id)
             self.truth.arrivals[a.notice_id] = a
@@ -127,6 +162,10 @@ class Scenario:
             if event.case_id in self._planned:
                 continue
             self._planned.add(event.case_id)
+            leaves = case_rng(event.case_id, self.config.seed + 1)
+            if leaves.random() < self.config.departures:
+                on = event.assigned_on + timedelta(days=leaves.randint(20, 60))
+                self._leaving[event.case_id] = (event.person_ref, on)
             rule = self.reference.status_rule(event.residence_status)
             self._queue += plan_case(
                 event,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
 
 from msa_contracts.envelope import Envelope
 from msa_contracts.events import (
     CaseAssigned,
+    CaseClosed,
     CaseOpened,
     CaseWaitlisted,
     FachleistungRejected,
@@ -17,11 +20,14 @@ from msa_contracts.events import (
     IntegrationPlanSubmitted,
     ProviderReportRejected,
 )
+from msa_contracts.reference import ReferenceData
 
 from msa_ops.sim.agents import Action
 from msa_ops.sim.hours import HoursTruth, hour_answers
+from msa_ops.sim.placement import PlacementModel
 from msa_ops.sim.population import Arrival
 
+Move = tuple[date, Literal["arrive", "depart"], str]  # (day, what, notice id)
 REJECTIONS = (IntegrationPlanRejected, ProviderReportRejected, FachleistungRejected, HoursRejected)
 
 
@@ -36,6 +42,20 @@ class Truth:
     names: list[str] = field(default_factory=list)  # personal data sent, to scan for leaks
     reports: dict[str, Action] = field(default_factory=dict)
     hours: HoursTruth = field(default_factory=HoursTruth)  # hour entries and invoices (billing)
+    moves: list[Move] = field(default_factory=list)  # in the order casework had to decide them
+    cases: dict[str, str] = field(default_factory=dict)  # notice id -> case id (CaseOpened)
+
+    def placement(self, reference: ReferenceData) -> PlacementModel:
+        """Casework's placements as the independent model predicts them: the arrivals and
+        departures replayed in the order the paced scenario made casework decide them."""
+        model = PlacementModel(reference)
+        for day, what, notice in self.moves:
+            if what == "arrive":
+                a = self.arrivals[notice]
+                model.arrive(notice, a.district.value, a.languages, day)
+            else:
+                model.depart(notice, day)
+        return model
 
     def expected(self, kind: str, outcome: str | None = None) -> int:
         """How many reports of event ``kind`` expect acceptance (or goal ``outcome``)."""
@@ -76,6 +96,9 @@ class Observed:
 
     def opened(self) -> list[CaseOpened]:
         return self.of(CaseOpened)  # type: ignore[return-value]
+
+    def closed(self) -> set[str]:
+        return {e.case_id for e in self.of(CaseClosed)}  # type: ignore[attr-defined]
 
     def settled(self) -> bool:
         """Every opened case was assigned or put on the waiting list."""

@@ -35,13 +35,15 @@ FIGURES: tuple[Figure, ...] = (
     Figure("arrivals", "Ankünfte", "Personen", "flow", PERSON,
            "ArrivalRegistered once per person, by allocated_on; district and status at arrival."),
     Figure("open_cases", "Offene Fälle (Monatsende)", "Fälle", "stock", ALL,
-           "Cases opened on or before the day and not closed by it (CaseOpened, CaseClosed); "
-           "provider = holder on that day, 'ohne Träger' while waiting."),
+           "Cases opened on or before the day and not closed on or before it (CaseOpened, "
+           "CaseClosed); provider = holder on that day, 'ohne Träger' while waiting."),
     Figure("waiting", "Warteliste (Monatsende)", "Fälle", "stock", PERSON,
            "Open cases whose latest placement on the day is the waiting list "
            "(CaseWaitlisted, CaseReassigned to nobody) until CaseAssigned."),
     Figure("waiting_days", "Wartezeit bis zur Zuweisung (Median)", "Tage", "median", PERSON,
-           "Days from joining the waiting list to CaseAssigned, by assigned_on."),
+           "Completed waits: days from first joining the waiting list (a later "
+           "CaseWaitlisted does not restart it) to the CaseAssigned that ends the wait, by "
+           "assigned_on. Cases still waiting are not included: see 'waiting'."),
     Figure("plans_agreed", "Vereinbarte Integrationspläne", "Pläne", "flow", ALL,
            "IntegrationPlanAgreed once per plan_id, by agreed_on."),
     Figure("goals_set", "Gesetzte Ziele", "Ziele", "flow", GOALS,
