@@ -21,13 +21,7 @@ async def simulate(
     progress: Progress = lambda _m: None,
 ) -> tuple[Truth, Observed]:
     """Play ``config`` through the running services; returns ground truth and observations."""
-    providers = [p.id for p in reference.providers]
-    cat = catalogue(providers)
-    follow = [
-        *FOLLOWED,
-        *(cat.provider_topic(p, k) for p in providers for k in ("assignments", "feedback")),
-    ]
-    bus = Bus(bootstrap, follow)
+    bus = Bus(bootstrap, followed_topics(reference))
     await bus.start()
     try:
         scenario = Scenario(
@@ -37,3 +31,13 @@ async def simulate(
         return truth, scenario.observed
     finally:
         await bus.stop()
+
+
+def followed_topics(reference: ReferenceData) -> list[str]:
+    """The topics the simulator reads the services' answers from."""
+    providers = [p.id for p in reference.providers]
+    cat = catalogue(providers)
+    return [
+        *FOLLOWED,
+        *(cat.provider_topic(p, k) for p in providers for k in ("assignments", "feedback")),
+    ]
