@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,10 @@ faults_app = typer.Typer(help="Fault injection against the real services.", no_a
 console = Console()
 if not console.is_terminal:
     console.width = 140
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @faults_app.command("run")
@@ -40,6 +46,8 @@ def run(
 ) -> None:
     """Run the services through a simulated period while injecting faults; reconcile with
     the ground truth; exit 1 on any mismatch."""
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # broker restarts are planned
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the services on the way out
     settings = InfraSettings.from_env()
     try:
         infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))

@@ -8,12 +8,14 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from msa_ops.faults.plan import Fault, FaultPlan
 from msa_ops.faults.poison import Poisoner
 from msa_ops.infra import Infra
+from msa_ops.infra.components import Component
+from msa_ops.infra.settings import InfraSettings
 from msa_ops.stack import Stack
 
 Report = Callable[[str], None]
@@ -31,6 +33,7 @@ class Injector:
     ready_timeout_s: float = 180.0
     done: Counter[str] = field(default_factory=Counter)
     log: list[tuple[float, str, str]] = field(default_factory=list)  # (seconds, day, fault)
+    failed: list[str] = field(default_factory=list)
     _day: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _began: float = field(default_factory=time.monotonic)
@@ -47,7 +50,11 @@ class Injector:
                 self._changed.clear()
                 await self._changed.wait()
             await asyncio.sleep(fault.delay_s)
-            await self._inject(fault)
+            try:
+                await self._inject(fault)
+            except Exception as exc:  # a fault that could not be injected is a finding
+                self.failed.append(f"{fault.describe()}: {exc!r}"[:500])
+                self.report(f"  fault {fault.describe()} failed: {exc!r}"[:500])
 
     async def _inject(self, fault: Fault) -> None:
         day = self.start + timedelta(days=self._day)
@@ -57,9 +64,9 @@ class Injector:
             await asyncio.to_thread(process.restart)  # SIGKILL, then start again
             await asyncio.to_thread(process.wait_ready, self.ready_timeout_s)
         elif fault.kind == "broker-restart":
-            await asyncio.to_thread(self.infra.restart_kafka, True)
+            await self._restart(self.infra.kafka)
         elif fault.kind == "db-restart":
-            await asyncio.to_thread(self.infra.restart_mongo, True)
+            await self._restart(self.infra.mongo)
         elif fault.kind == "second-instance":
             process = self.stack.add_instance(fault.target, self.second_port)
             await asyncio.to_thread(process.start)
@@ -70,3 +77,20 @@ class Injector:
         self.log.append((round(began - self._began, 1), day.isoformat(), fault.describe()))
         self.report(f"  fault {sum(self.done.values())}/{len(self.plan.faults)} on {day}: "
                     f"{fault.describe()} ({time.monotonic() - began:.1f}s)")  # fmt: skip
+
+    async def _restart(self, component: Component) -> None:
+        """SIGKILL, then start on the same data. A crashed broker recovers its logs first,
+        which on a busy machine can outlast the usual start timeout: wait longer, and start
+        again if the first start gave up."""
+        settings = getattr(component, "settings", None)
+        if isinstance(settings, InfraSettings):  # local processes only
+            patient = replace(settings, start_timeout=max(settings.start_timeout, 600.0))
+            component.settings = patient  # type: ignore[attr-defined]
+        try:
+            await asyncio.to_thread(component.restart, True)
+        except Exception as exc:
+            self.report(f"  {component.name} did not come back ({exc!r}); starting it again")
+            await asyncio.to_thread(component.ensure_started)
+        finally:
+            if isinstance(settings, InfraSettings):
+                component.settings = settings  # type: ignore[attr-defined]

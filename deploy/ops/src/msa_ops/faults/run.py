@@ -107,13 +107,14 @@ async def run_faults(
             await scenario.run()
         except Exception as exc:  # a stalled scenario is a finding, not a crash
             findings.problem(f"scenario stopped: {type(exc).__name__}: {exc}")
-        with contextlib.suppress(TimeoutError):
+            faults.cancel()
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
             await asyncio.wait_for(asyncio.shield(faults), timeout=600)
         if not faults.done():
             faults.cancel()
             findings.problem("not every planned fault was injected")
-        elif faults.exception() is not None:
-            findings.problem(f"fault injection failed: {faults.exception()!r}")
+        for failure in injector.failed:
+            findings.problem(f"fault not injected: {failure}")
         simulated = time.monotonic()
         result = await _settle_and_reconcile(
             infra, keys, reference, config, stack, bus, poisoner, since, scenario, findings, run_id
