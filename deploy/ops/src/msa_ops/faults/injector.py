@@ -35,6 +35,7 @@ class Injector:
     log: list[tuple[float, str, str]] = field(default_factory=list)  # (seconds, day, fault)
     failed: list[str] = field(default_factory=list)
     _day: int = 0
+    _started: int = 0
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
     _began: float = field(default_factory=time.monotonic)
 
@@ -44,12 +45,21 @@ class Injector:
         self._changed.set()
         self.report(f"{message}; faults so far: {dict(self.done) or 'none'}")
 
+    async def pace(self, day: int) -> None:
+        """The scenario's pace: day ``day`` begins once every fault planned for an earlier
+        day has been injected, so the faults land among the days they were planned for."""
+        while any(f.day < day for f in self.plan.faults[self._started :]):
+            self._changed.clear()
+            await self._changed.wait()
+
     async def run(self) -> None:
         for fault in self.plan.faults:
             while self._day < fault.day:
                 self._changed.clear()
                 await self._changed.wait()
             await asyncio.sleep(fault.delay_s)
+            self._started += 1
+            self._changed.set()
             try:
                 await self._inject(fault)
             except Exception as exc:  # a fault that could not be injected is a finding

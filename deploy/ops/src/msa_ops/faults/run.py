@@ -101,6 +101,7 @@ async def run_faults(
                            days=config.days, arrival_days=min(30, config.days), hours=True,
                            hold_days=config.hold_days, wait_s=config.wait_s),
             keys.intake_public.read_text(), keys.intake_key_id, injector.day_done,
+            pace=injector.pace,
         )  # fmt: skip
         faults = asyncio.create_task(injector.run())
         try:

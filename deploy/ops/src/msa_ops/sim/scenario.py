@@ -8,7 +8,7 @@ providers send the reports due that day and the simulator waits until each is an
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -24,6 +24,7 @@ from msa_ops.sim.population import Arrival, arrivals
 from msa_ops.sim.truth import Observed, Truth
 
 Progress = Callable[[str], None]
+Pace = Callable[[int], Awaitable[None]]  # awaited before day n (0-based) begins
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Scenario:
     intake_public_key: str
     intake_key_id: str
     progress: Progress = lambda _m: None
+    pace: Pace | None = None  # e.g. a fault injector that must not fall behind the days
     truth: Truth = field(default_factory=Truth)
     _planned: set[str] = field(default_factory=set)
     _queue: list[Action] = field(default_factory=list)
@@ -65,6 +67,8 @@ class Scenario:
         hours = self._hour_logging()
         for offset in range(cfg.days):
             day = cfg.start + timedelta(days=offset)
+            if self.pace is not None:
+                await self.pace(offset)
             await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
             if hours is not None:
                 await hours.day_started(day)
