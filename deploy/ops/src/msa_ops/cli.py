@@ -7,6 +7,7 @@ import typer
 from msa_ops.bench.cli import bench
 from msa_ops.demo import demo
 from msa_ops.deploy.cli import deploy_app, provider_app
+from msa_ops.faults.cli import faults_app
 from msa_ops.infra.cli import infra_app
 from msa_ops.tokens import token
 
@@ -14,6 +15,7 @@ app = typer.Typer(help="Operate the migration social work platform.", no_args_is
 app.add_typer(infra_app, name="infra")
 app.add_typer(deploy_app, name="deploy")
 app.add_typer(provider_app, name="provider")
+app.add_typer(faults_app, name="faults")
 app.command()(demo)
 app.command()(token)
 app.command()(bench)

@@ -144,6 +144,18 @@ class Stack:
         }
         return cls.create(names, env=env, log_dir=log_dir, base_port=base_port, extra=per_service)
 
+    def add_instance(self, name: str, port: int) -> ServiceProcess:
+        """Another process of service ``name`` (same database and consumer group, so the
+        group's partitions are shared), serving HTTP on ``port``. Keyed ``<name>#<n>``; not
+        started."""
+        first = self.processes[name]
+        n = 1 + sum(1 for p in self.processes.values() if p.name == name)
+        key = f"{name}#{n}"
+        env = {**first.env, "HTTP_PORT": str(port)}
+        log_path = first.log_path.with_name(f"{name}-{n}.log")
+        self.processes[key] = ServiceProcess(name, port, env, log_path)
+        return self.processes[key]
+
     def start(self, timeout_s: float = 90.0) -> None:
         for p in self.processes.values():
             p.start()

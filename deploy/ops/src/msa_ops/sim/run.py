@@ -29,13 +29,7 @@ async def simulate(
     Departures (``config.departures``) go through intake's front desk at ``intake_url``."""
     if config.departures and intake_url is None:
         raise ValueError("departures need intake_url (intake's HTTP API)")
-    providers = [p.id for p in reference.providers]
-    cat = catalogue(providers)
-    follow = [
-        *FOLLOWED,
-        *(cat.provider_topic(p, k) for p in providers for k in ("assignments", "feedback")),
-    ]
-    bus = Bus(bootstrap, follow)
+    bus = Bus(bootstrap, followed_topics(reference))
     await bus.start()
     try:
         scenario = Scenario(
@@ -60,3 +54,13 @@ def front_desk(intake_url: str, keys: LocalKeys) -> Depart:
             answer.raise_for_status()
 
     return depart
+
+
+def followed_topics(reference: ReferenceData) -> list[str]:
+    """The topics the simulator reads the services' answers from."""
+    providers = [p.id for p in reference.providers]
+    cat = catalogue(providers)
+    return [
+        *FOLLOWED,
+        *(cat.provider_topic(p, k) for p in providers for k in ("assignments", "feedback")),
+    ]

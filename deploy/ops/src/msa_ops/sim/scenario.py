@@ -26,6 +26,7 @@ from msa_ops.sim.truth import Observed, Truth
 
 Progress = Callable[[str], None]
 Depart = Callable[[str, date], Awaitable[None]]  # (person_ref, departed_on): intake's front desk
+Pace = Callable[[int], Awaitable[None]]  # awaited before day n (0-based) begins
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Scenario:
     intake_key_id: str
     progress: Progress = lambda _m: None
     depart: Depart | None = None
+    pace: Pace | None = None  # e.g. a fault injector that must not fall behind the days
     truth: Truth = field(default_factory=Truth)
     _leaving: dict[str, tuple[str, date]] = field(default_factory=dict)  # case -> (ref, day)
     _planned: set[str] = field(default_factory=set)
@@ -70,6 +72,8 @@ class Scenario:
         hours = self._hour_logging()
         for offset in range(cfg.days):
             day = cfg.start + timedelta(days=offset)
+            if self.pace is not None:
+                await self.pace(offset)
             await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
             if hours is not None:
                 await hours.day_started(day)
