@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import structlog
 from msa_contracts.envelope import Envelope, InvalidMessage, decode
@@ -37,6 +37,7 @@ from msa_kit.records import RawRecord
 log = get_logger("msa_kit.processing")
 Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
+T = TypeVar("T")
 
 
 @dataclass
@@ -127,7 +128,7 @@ class Processor:
             offset=record.offset,
         )  # fmt: skip
         with HANDLE_SECONDS.labels(record.topic).time():
-            outcome = await self._until_reachable(lambda: self._process(record, sub))
+            outcome = await self.until_reachable(lambda: self._process(record, sub))
         MESSAGES.labels(record.topic, outcome).inc()
         return outcome
 
@@ -211,7 +212,8 @@ class Processor:
         log.warning("dead-lettered", code=letter.code, reason=letter.reason)
         return outcome
 
-    async def _until_reachable(self, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
+    async def until_reachable(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``attempt`` until the database lets it finish; other errors wait, then escape."""
         wait = 0.1
         while True:
             try:

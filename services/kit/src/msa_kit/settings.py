@@ -27,6 +27,13 @@ class KitSettings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, description="handler attempts before DLQ")
     retry_backoff_s: float = Field(default=0.2, ge=0)
     infra_backoff_max_s: float = Field(default=5.0, gt=0)
+    processing_batch_max: int = Field(
+        default=200, ge=1,
+        description="records per consumed batch and transaction; 1: one transaction per record",
+    )  # fmt: skip
+    processing_batch_wait_ms: int = Field(
+        default=50, ge=1, description="how long a poll waits for records when none are buffered"
+    )
     outbox_poll_s: float = Field(default=0.5, gt=0)
     outbox_batch: int = Field(default=500, ge=1)
     graceful_timeout_s: float = Field(default=15.0, gt=0)
