@@ -15,7 +15,7 @@ a crash anywhere redelivers it and the inbox drops what was already committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, NamedTuple
 
@@ -28,8 +28,8 @@ from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import BATCH_RECORDS, HANDLE_SECONDS, MESSAGES
 from msa_kit.mongo import in_transaction, is_unavailable
-from msa_kit.outbox import Outbox, Outgoing
-from msa_kit.processing import Clock, Context, Outcome, Processor, Subscription
+from msa_kit.outbox import Outbox
+from msa_kit.processing import Clock, Context, Outcome, Processor, Scope, Subscription
 from msa_kit.records import RawRecord
 
 log = get_logger("msa_kit.batch")
@@ -130,19 +130,31 @@ class BatchProcessor:
             fresh.append((position, valid))
             outcomes.append("processed")
         await self._inbox.record_many(session, [(keys[p], v.envelope.type) for p, v in fresh], now)
-        emitted: list[Outgoing] = []
-        for position, valid in fresh:
-            provider = sub.provider_of(valid.record.topic)
-            ctx = Context(valid.envelope, valid.record, session, now, provider)
-            try:
-                await sub.handler(ctx)
-            except Exception as exc:
-                if is_unavailable(exc):  # transient (e.g. a write conflict): redo the batch
-                    raise
-                raise _HandlerFailed(position) from exc
-            emitted += ctx.emitted
-        await self._outbox.add(session, emitted, now)
+        scope = Scope()
+        contexts = [
+            (p, Context(v.envelope, v.record, session, now, sub.provider_of(v.record.topic),
+                        scope=scope))
+            for p, v in fresh
+        ]  # fmt: skip
+        if sub.prepare and contexts:
+            await _guarded(contexts[0][0], sub.prepare([c for _, c in contexts]))
+        for position, ctx in contexts:
+            await _guarded(position, sub.handler(ctx))
+        if contexts:  # what the handlers buffered; a failure here drops the last record
+            await _guarded(contexts[-1][0], scope.flush())
+        await self._outbox.add(session, [o for _, c in contexts for o in c.emitted], now)
         return outcomes
+
+
+async def _guarded(position: int, work: Awaitable[None]) -> None:
+    """Run ``work`` for the record at ``position``: a transient database error redoes the
+    batch, any other error splits it at that record."""
+    try:
+        await work
+    except Exception as exc:
+        if is_unavailable(exc):
+            raise
+        raise _HandlerFailed(position) from exc
 
 
 def _valid_prefix(

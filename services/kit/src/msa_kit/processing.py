@@ -41,6 +41,20 @@ T = TypeVar("T")
 
 
 @dataclass
+class Scope:
+    """Shared by the records of one transaction attempt, fresh on every attempt: a handler
+    may keep a unit of work in ``items`` and register ``before_commit`` hooks (e.g. to write
+    what it buffered), which run after the last handler, inside the transaction."""
+
+    items: dict[str, Any] = field(default_factory=dict)
+    before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def flush(self) -> None:
+        for hook in self.before_commit:
+            await hook()
+
+
+@dataclass
 class Context:
     """What a handler gets: the event, the transaction's session, ``now`` and ``emit``."""
 
@@ -50,6 +64,7 @@ class Context:
     now: datetime
     provider: str | None
     emitted: list[Outgoing] = field(default_factory=list)
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def event(self) -> Event:
@@ -81,6 +96,9 @@ class Unprocessable(Exception):
 
 
 Handler = Callable[[Context], Awaitable[None]]
+#: Called once per batch transaction with the contexts of its new records, before their
+#: handlers run (they share one ``Scope``), e.g. to load what they need in bulk.
+Preparer = Callable[[list[Context]], Awaitable[None]]
 Rejector = Callable[[InvalidMessage, RawRecord, str | None], list[Outgoing]]
 
 
@@ -92,6 +110,7 @@ class Subscription:
     allowed_types: Collection[str] | None = None
     rejector: Rejector | None = None
     provider_of: Callable[[str], str | None] = lambda _topic: None
+    prepare: Preparer | None = None
 
 
 class Processor:
@@ -174,6 +193,7 @@ class Processor:
             ctx = Context(envelope, record, session, now, provider)
             await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
             await sub.handler(ctx)
+            await ctx.scope.flush()
             await self._outbox.add(session, ctx.emitted, now)
 
         await in_transaction(self._client, work)
