@@ -43,14 +43,18 @@ def make_broker(
 
 
 def make_producer(
-    bootstrap: str, *, service: str, linger_ms: int, security: KafkaSecurity = PLAINTEXT
-) -> AIOKafkaProducer:
-    """The outbox relay's producer: idempotent (acks=all), ordered per partition."""
+    bootstrap: str, *, service: str, linger_ms: int, security: KafkaSecurity = PLAINTEXT,
+    compression: str | None = None, max_batch_bytes: int = 256 * 1024,
+) -> AIOKafkaProducer:  # fmt: skip
+    """The outbox relay's producer: idempotent (acks=all), ordered per partition; records of
+    a partition travel in batches of up to ``max_batch_bytes``, optionally compressed."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=f"msa-{service}-relay",
         enable_idempotence=True,
         linger_ms=linger_ms,
+        compression_type=compression,
+        max_batch_size=max_batch_bytes,
         request_timeout_ms=15000,
         **security.for_aiokafka(),
     )

@@ -65,6 +65,8 @@ class ServiceRuntime:
             service=self.service,
             linger_ms=settings.kafka_linger_ms,
             security=settings.kafka_security,
+            compression=settings.kafka_compression,
+            max_batch_bytes=settings.kafka_max_batch_bytes,
         )
         self.outbox = Outbox(self.db, source=f"/msa/{self.service}")
         self.inbox = Inbox(self.db)

@@ -38,6 +38,10 @@ class KitSettings(BaseSettings):
     outbox_batch: int = Field(default=500, ge=1)
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     kafka_linger_ms: int = Field(default=5, ge=0)
+    kafka_compression: Literal["gzip"] | None = Field(
+        default=None, description="relay's compression; gzip needs no extra library"
+    )
+    kafka_max_batch_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
     kafka_sasl_username: str = ""
