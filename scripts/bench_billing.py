@@ -6,7 +6,8 @@ Starts one billing process (``python -m msa_billing``, own topics, group and dat
 running infrastructure (``msa infra env``), gives it cases, then publishes a burst of hour
 entries as a provider would and times them until every ``HoursAccepted`` is on the ledger.
 Also times a raw ``insert_many`` of as many entry-sized documents into the same store, for
-scale. ``--profile`` runs billing under py-spy and writes a flame graph.
+scale. ``--profile FILE`` samples billing with py-spy (collapsed stacks); ``BENCH_LOG_LEVEL=INFO``
+shows each batch in billing's log under var/bench/.
 """
 
 from __future__ import annotations
@@ -127,7 +128,8 @@ async def main(args: argparse.Namespace) -> None:
     env = {**os.environ, "SERVICE_NAME": service, "MONGODB_DATABASE": service,
            "KAFKA_CONSUMER_GROUP": service, "BILLING_CASES_TOPIC": topics.cases,
            "BILLING_CLOCK_TOPIC": topics.clock, "BILLING_LEDGER_TOPIC": topics.ledger,
-           "BILLING_PROVIDER_TOPIC_PREFIX": topics.provider_prefix, "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+           "BILLING_PROVIDER_TOPIC_PREFIX": topics.provider_prefix,
+           "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
            "LOG_JSON": "true", "HTTP_PORT": str(args.port),
            "PROCESSING_BATCH_MAX": str(args.batch_max)}  # fmt: skip
     billing = ServiceProcess("billing", args.port, env, Path(f"var/bench/{service}.log"))
@@ -135,8 +137,8 @@ async def main(args: argparse.Namespace) -> None:
     profiler = None
     if args.profile:
         profiler = await asyncio.create_subprocess_exec(
-            str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking", "-f", "raw", "-o",
-            args.profile, "--pid", str(billing.proc.pid if billing.proc else 0),
+            str(Path(sys.executable).parent / "py-spy"), "record", "--nonblocking",
+            "-f", "raw", "-o", args.profile, "--pid", str(billing.proc.pid if billing.proc else 0),
         )  # fmt: skip
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True,
                                 linger_ms=5, max_batch_size=256 * 1024)  # fmt: skip
