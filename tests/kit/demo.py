@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from msa_contracts.events import PersonDeparted
@@ -20,6 +21,7 @@ def build_demo(
     *,
     fail_on: frozenset[str] = frozenset(),
     reject_on: frozenset[str] = frozenset(),
+    before_effect: Callable[[PersonDeparted], None] = lambda _event: None,
     **settings: Any,
 ) -> ServiceRuntime:
     runtime = ServiceRuntime(
@@ -38,6 +40,7 @@ def build_demo(
             raise RuntimeError(f"cannot handle {event.person_ref}")
         if event.person_ref in reject_on:
             raise Unprocessable("person-unknown", f"no such person {event.person_ref}")
+        before_effect(event)
         await runtime.db["effects"].update_one(
             {"_id": event.person_ref}, {"$inc": {"n": 1}}, upsert=True, session=ctx.session
         )

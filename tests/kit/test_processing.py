@@ -23,8 +23,14 @@ from tests.kit.support import (
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture(params=[1, 100], ids=["per-record", "batched"])
+def batch_max(request: pytest.FixtureRequest) -> int:
+    """Every test runs with one transaction per record and with batches."""
+    return int(request.param)
+
+
 async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_topic(
-    infra: Any, service: str
+    infra: Any, service: str, batch_max: int
 ) -> None:
     src, out = unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
@@ -40,7 +46,8 @@ async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_top
         first, first, poison, schema_poison, record_of(departed(2)),
     )  # fmt: skip
 
-    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
+    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+                         processing_batch_max=batch_max)  # fmt: skip
     await runtime.start()
     try:
 
@@ -66,13 +73,14 @@ async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_top
 
 
 async def test_a_failing_handler_is_retried_then_dead_lettered_and_consumption_goes_on(
-    infra: Any, service: str
+    infra: Any, service: str, batch_max: int
 ) -> None:
     src, out = unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
     await produce(infra.kafka_bootstrap, src, record_of(departed(7)), record_of(departed(8)))
     runtime = build_demo(
         infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+        processing_batch_max=batch_max,
         fail_on=frozenset({departed(7).person_ref}), max_attempts=3,
     )  # fmt: skip
     await runtime.start()
@@ -94,13 +102,14 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_and_consumption_g
 
 
 async def test_an_unprocessable_record_is_dead_lettered_at_once_with_the_handlers_reason(
-    infra: Any, service: str
+    infra: Any, service: str, batch_max: int
 ) -> None:
     src, out = unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
     await produce(infra.kafka_bootstrap, src, record_of(departed(11)), record_of(departed(12)))
     runtime = build_demo(
         infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+        processing_batch_max=batch_max,
         reject_on=frozenset({departed(11).person_ref}), max_attempts=5, retry_backoff_s=5.0,
     )  # fmt: skip
     await runtime.start()
@@ -121,14 +130,15 @@ async def test_an_unprocessable_record_is_dead_lettered_at_once_with_the_handler
 
 
 async def test_headers_that_are_not_utf8_are_dead_lettered_not_redelivered_forever(
-    infra: Any, service: str
+    infra: Any, service: str, batch_max: int
 ) -> None:
     src, out = unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
     good = record_of(departed(9))
     broken = (good.key, good.value, [*good.headers[:-1], ("ce_type", b"\xff\xfe\x00")])
     await produce(infra.kafka_bootstrap, src, broken, record_of(departed(10)))
-    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
+    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+                         processing_batch_max=batch_max)  # fmt: skip
     await runtime.start()
     try:
 
@@ -143,14 +153,15 @@ async def test_headers_that_are_not_utf8_are_dead_lettered_not_redelivered_forev
 
 
 async def test_a_reply_to_header_does_not_make_the_consumer_publish_around_the_outbox(
-    infra: Any, service: str
+    infra: Any, service: str, batch_max: int
 ) -> None:
     src, out = unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
     first = record_of(departed(11))
     with_reply = type(first)(first.key, first.value, (*first.headers, ("reply_to", b"no-such")))
     await produce(infra.kafka_bootstrap, src, with_reply, record_of(departed(12)))
-    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out)
+    runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
+                         processing_batch_max=batch_max)  # fmt: skip
     await runtime.start()
     try:
 

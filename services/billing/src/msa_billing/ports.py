@@ -78,8 +78,20 @@ class Unit:
     days: Days
 
 
+@dataclass(frozen=True)
+class UnitOfWork:
+    """A transaction's repositories that may buffer: ``flush`` writes what they hold (before
+    the commit), ``preload`` reads entries (by provider and entry id) and cases (by id) in
+    bulk."""
+
+    unit: Unit
+    flush: Callable[[], Awaitable[None]]
+    preload: Callable[[Iterable[tuple[str, str]], Iterable[str]], Awaitable[None]]
+
+
 class Store(Protocol):
     def unit(self, session: Any) -> Unit: ...
+    def unit_of_work(self, session: Any) -> UnitOfWork: ...
     async def ensure_indexes(self) -> None: ...
 
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 INBOX = "inbox"
+DUPLICATE_KEY = 11000
 
 
 class AlreadyProcessed(Exception):
@@ -33,6 +34,29 @@ class Inbox:
     async def seen(self, topic: str, event_id: str, session: AsyncClientSession | None) -> bool:
         doc = await self._coll.find_one({"_id": self.key(topic, event_id)}, session=session)
         return doc is not None
+
+    async def seen_among(self, session: AsyncClientSession, keys: list[str]) -> set[str]:
+        """Which of ``keys`` (see ``key``) were processed: one ``$in`` lookup for a batch."""
+        cursor = self._coll.find({"_id": {"$in": keys}}, {"_id": 1}, session=session)
+        return {doc["_id"] async for doc in cursor}
+
+    async def record_many(
+        self, session: AsyncClientSession, entries: list[tuple[str, str]], now: datetime
+    ) -> None:
+        """Record ``(key, ce_type)`` pairs inside the caller's transaction, one bulk insert;
+        raises AlreadyProcessed if any is present (a concurrent consumer got there first)."""
+        if not entries:
+            return
+        docs = [{"_id": key, "type": ce_type, "at": now} for key, ce_type in entries]
+        try:
+            await self._coll.insert_many(docs, ordered=True, session=session)
+        except DuplicateKeyError as exc:
+            raise AlreadyProcessed(entries[0][0]) from exc
+        except BulkWriteError as exc:
+            codes = {e.get("code") for e in exc.details.get("writeErrors", [])}
+            if codes != {DUPLICATE_KEY}:
+                raise
+            raise AlreadyProcessed(entries[0][0]) from exc
 
     @staticmethod
     def position_key(topic: str, partition: int, offset: int, timestamp: int) -> str:

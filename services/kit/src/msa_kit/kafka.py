@@ -13,6 +13,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import StreamMessage
 
+from msa_kit.batch import BatchProcessor
 from msa_kit.kafka_security import KafkaSecurity
 from msa_kit.processing import Processor, Subscription
 from msa_kit.records import RawRecord
@@ -42,14 +43,18 @@ def make_broker(
 
 
 def make_producer(
-    bootstrap: str, *, service: str, linger_ms: int, security: KafkaSecurity = PLAINTEXT
-) -> AIOKafkaProducer:
-    """The outbox relay's producer: idempotent (acks=all), ordered per partition."""
+    bootstrap: str, *, service: str, linger_ms: int, security: KafkaSecurity = PLAINTEXT,
+    compression: str | None = None, max_batch_bytes: int = 256 * 1024,
+) -> AIOKafkaProducer:  # fmt: skip
+    """The outbox relay's producer: idempotent (acks=all), ordered per partition; records of
+    a partition travel in batches of up to ``max_batch_bytes``, optionally compressed."""
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
         client_id=f"msa-{service}-relay",
         enable_idempotence=True,
         linger_ms=linger_ms,
+        compression_type=compression,
+        max_batch_size=max_batch_bytes,
         request_timeout_ms=15000,
         **security.for_aiokafka(),
     )
@@ -63,10 +68,17 @@ async def lenient_parser(record: Any, default: Any) -> StreamMessage[Any]:
     made safe for FastStream's view only: ``raw_message`` keeps the original bytes, which our
     validation rejects into the dead-letter topic.
     """
-    safe = dataclasses.replace(record, headers=[(k, _safe(v)) for k, v in record.headers or ()])
+    if isinstance(record, tuple):  # a batch
+        safe: Any = tuple(_safe_record(r) for r in record)
+    else:
+        safe = _safe_record(record)
     msg: StreamMessage[Any] = await default(safe)
     msg.raw_message = record
     return msg
+
+
+def _safe_record(record: Any) -> Any:
+    return dataclasses.replace(record, headers=[(k, _safe(v)) for k, v in record.headers or ()])
 
 
 def _safe(value: bytes | None) -> bytes:
@@ -79,30 +91,51 @@ async def raw_decoder(msg: StreamMessage[Any], _default: Any) -> bytes:
     return msg.body
 
 
+@dataclasses.dataclass(frozen=True)
+class Batching:
+    """How records are consumed: ``max_records`` 1 means one transaction per record."""
+
+    max_records: int = 1
+    wait_ms: int = 50
+
+
 def subscribe(
     broker: KafkaBroker,
-    processor: Processor,
+    processor: Processor | BatchProcessor,
     topics: Sequence[str],
     sub: Subscription,
     *,
     group_id: str,
     title: str,
+    batching: Batching = Batching(),
 ) -> None:
     """Consume ``topics`` in consumer group ``group_id`` from the earliest offset, handing
-    every record to ``processor``; the offset is committed only after it returns."""
+    every record (or batch of records) to ``processor``; offsets are committed only after
+    it returns. A batch's offsets are committed together after its last record; if it
+    raises, every partition of the batch is rewound to the batch's first record there."""
 
     async def consume(msg: KafkaMessage) -> None:
-        await processor.process(RawRecord.from_consumer_record(msg.raw_message), sub)
+        if isinstance(processor, BatchProcessor):
+            records = [RawRecord.from_consumer_record(r) for r in msg.raw_message]
+            await processor.process_batch(records, sub)
+        else:
+            await processor.process(RawRecord.from_consumer_record(msg.raw_message), sub)
 
     consume.__name__ = title.replace("-", "_").replace(".", "_")
-    broker.subscriber(
-        *topics,
-        group_id=group_id,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        auto_offset_reset="earliest",
-        parser=lenient_parser,
-        decoder=raw_decoder,
-        title=title,
-        max_poll_interval_ms=10 * 60 * 1000,
-        no_reply=True,  # a reply_to header must never make FastStream publish around the outbox
-    )(consume)
+    common: dict[str, Any] = {
+        "group_id": group_id,
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "auto_offset_reset": "earliest",
+        "parser": lenient_parser,
+        "decoder": raw_decoder,
+        "title": title,
+        "max_poll_interval_ms": 10 * 60 * 1000,
+        "no_reply": True,  # a reply_to header must never make FastStream publish around the outbox
+    }
+    if isinstance(processor, BatchProcessor):
+        broker.subscriber(
+            *topics, batch=True, max_records=batching.max_records,
+            batch_timeout_ms=batching.wait_ms, **common,
+        )(consume)  # fmt: skip
+    else:
+        broker.subscriber(*topics, **common)(consume)

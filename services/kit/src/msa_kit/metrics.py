@@ -22,3 +22,8 @@ INFRA_RETRIES = Counter("msa_infra_retries_total", "Retries because a dependency
 OUTBOX_PARKED = Counter(
     "msa_outbox_parked_total", "Outbox records the broker can never take, parked for operators"
 )
+BATCH_RECORDS = Histogram(
+    "msa_batch_records",
+    "Records committed per batch transaction",
+    buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
+)

@@ -16,7 +16,7 @@ from typing import Any
 
 from msa_contracts.envelope import encode
 from msa_contracts.events import Event
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -76,18 +76,17 @@ class Outbox:
         self._source = source
 
     async def _stamp(self, session: AsyncClientSession, docs: list[dict[str, Any]]) -> None:
-        """Give every doc an ``order`` above the last one of its topic and key."""
-        last: dict[str, int] = {}
-        for doc in docs:
-            key_id = f"{doc['topic']}/{bytes(doc['key']).hex()}"
-            if key_id not in last:
-                found = await self._keys.find_one({"_id": key_id}, session=session)
-                last[key_id] = int(found["last"]) if found else 0
-            last[key_id] = doc["order"] = max(last[key_id] + 1, _order())
-        for key_id, value in last.items():
-            await self._keys.update_one(
-                {"_id": key_id}, {"$set": {"last": value}}, upsert=True, session=session
-            )
+        """Give every doc an ``order`` above the last one of its topic and key: one read of
+        the keys' counters and one bulk write, however many docs."""
+        key_ids = [f"{doc['topic']}/{bytes(doc['key']).hex()}" for doc in docs]
+        cursor = self._keys.find({"_id": {"$in": sorted(set(key_ids))}}, session=session)
+        last: dict[str, int] = {found["_id"]: int(found["last"]) async for found in cursor}
+        for doc, key_id in zip(docs, key_ids, strict=True):
+            last[key_id] = doc["order"] = max(last.get(key_id, 0) + 1, _order())
+        await self._keys.bulk_write(
+            [UpdateOne({"_id": k}, {"$set": {"last": v}}, upsert=True) for k, v in last.items()],
+            ordered=False, session=session,
+        )  # fmt: skip
 
     async def ensure_indexes(self) -> None:
         await self._coll.create_index([("published", ASCENDING), ("order", ASCENDING)])

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import structlog
 from msa_contracts.envelope import Envelope, InvalidMessage, decode
@@ -37,6 +37,21 @@ from msa_kit.records import RawRecord
 log = get_logger("msa_kit.processing")
 Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+@dataclass
+class Scope:
+    """Shared by the records of one transaction attempt, fresh on every attempt: a handler
+    may keep a unit of work in ``items`` and register ``before_commit`` hooks (e.g. to write
+    what it buffered), which run after the last handler, inside the transaction."""
+
+    items: dict[str, Any] = field(default_factory=dict)
+    before_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    async def flush(self) -> None:
+        for hook in self.before_commit:
+            await hook()
 
 
 @dataclass
@@ -49,6 +64,7 @@ class Context:
     now: datetime
     provider: str | None
     emitted: list[Outgoing] = field(default_factory=list)
+    scope: Scope = field(default_factory=Scope)
 
     @property
     def event(self) -> Event:
@@ -80,6 +96,9 @@ class Unprocessable(Exception):
 
 
 Handler = Callable[[Context], Awaitable[None]]
+#: Called once per batch transaction with the contexts of its new records, before their
+#: handlers run (they share one ``Scope``), e.g. to load what they need in bulk.
+Preparer = Callable[[list[Context]], Awaitable[None]]
 Rejector = Callable[[InvalidMessage, RawRecord, str | None], list[Outgoing]]
 
 
@@ -91,6 +110,7 @@ class Subscription:
     allowed_types: Collection[str] | None = None
     rejector: Rejector | None = None
     provider_of: Callable[[str], str | None] = lambda _topic: None
+    prepare: Preparer | None = None
 
 
 class Processor:
@@ -127,7 +147,7 @@ class Processor:
             offset=record.offset,
         )  # fmt: skip
         with HANDLE_SECONDS.labels(record.topic).time():
-            outcome = await self._until_reachable(lambda: self._process(record, sub))
+            outcome = await self.until_reachable(lambda: self._process(record, sub))
         MESSAGES.labels(record.topic, outcome).inc()
         return outcome
 
@@ -173,6 +193,7 @@ class Processor:
             ctx = Context(envelope, record, session, now, provider)
             await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
             await sub.handler(ctx)
+            await ctx.scope.flush()
             await self._outbox.add(session, ctx.emitted, now)
 
         await in_transaction(self._client, work)
@@ -211,7 +232,8 @@ class Processor:
         log.warning("dead-lettered", code=letter.code, reason=letter.reason)
         return outcome
 
-    async def _until_reachable(self, attempt: Callable[[], Awaitable[Outcome]]) -> Outcome:
+    async def until_reachable(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run ``attempt`` until the database lets it finish; other errors wait, then escape."""
         wait = 0.1
         while True:
             try:

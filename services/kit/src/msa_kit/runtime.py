@@ -17,9 +17,10 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.auth import Verifier
+from msa_kit.batch import BatchProcessor
 from msa_kit.health import health_router
 from msa_kit.inbox import Inbox
-from msa_kit.kafka import make_broker, make_producer, subscribe
+from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
 from msa_kit.logging import get_logger
 from msa_kit.mongo import connect, ping
 from msa_kit.outbox import Outbox
@@ -64,6 +65,8 @@ class ServiceRuntime:
             service=self.service,
             linger_ms=settings.kafka_linger_ms,
             security=settings.kafka_security,
+            compression=settings.kafka_compression,
+            max_batch_bytes=settings.kafka_max_batch_bytes,
         )
         self.outbox = Outbox(self.db, source=f"/msa/{self.service}")
         self.inbox = Inbox(self.db)
@@ -76,15 +79,23 @@ class ServiceRuntime:
             retry_backoff_s=settings.retry_backoff_s,
             infra_backoff_max_s=settings.infra_backoff_max_s, on_commit=self.relay.notify,
         )  # fmt: skip
+        self.batches = BatchProcessor(
+            self.processor, self.client, self.inbox, self.outbox,
+            service=self.service, clock=clock, on_commit=self.relay.notify,
+        )  # fmt: skip
         self.startup_hooks: list[Hook] = []
         self.shutdown_hooks: list[Hook] = []
 
     def subscribe(self, topics: Sequence[str], sub: Subscription, *, title: str) -> None:
-        """Consume ``topics`` in this service's consumer group."""
+        """Consume ``topics`` in this service's consumer group, in batches unless
+        ``PROCESSING_BATCH_MAX`` is 1 (then one transaction per record)."""
+        batching = Batching(
+            self.settings.processing_batch_max, self.settings.processing_batch_wait_ms
+        )
         subscribe(
-            self.broker, self.processor, topics, sub,
+            self.broker, self.batches if batching.max_records > 1 else self.processor,
+            topics, sub, batching=batching, title=title,
             group_id=self.settings.kafka_consumer_group or consumer_group(self.service),
-            title=title,
         )  # fmt: skip
 
     async def start(self) -> None:

@@ -27,10 +27,21 @@ class KitSettings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, description="handler attempts before DLQ")
     retry_backoff_s: float = Field(default=0.2, ge=0)
     infra_backoff_max_s: float = Field(default=5.0, gt=0)
+    processing_batch_max: int = Field(
+        default=200, ge=1,
+        description="records per consumed batch and transaction; 1: one transaction per record",
+    )  # fmt: skip
+    processing_batch_wait_ms: int = Field(
+        default=50, ge=1, description="how long a poll waits for records when none are buffered"
+    )
     outbox_poll_s: float = Field(default=0.5, gt=0)
     outbox_batch: int = Field(default=500, ge=1)
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     kafka_linger_ms: int = Field(default=5, ge=0)
+    kafka_compression: Literal["gzip"] | None = Field(
+        default=None, description="relay's compression; gzip needs no extra library"
+    )
+    kafka_max_batch_bytes: int = Field(default=256 * 1024, ge=16 * 1024)
     kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     kafka_sasl_mechanism: Literal["SCRAM-SHA-256", "SCRAM-SHA-512"] = "SCRAM-SHA-512"
     kafka_sasl_username: str = ""

@@ -24,7 +24,7 @@ from msa_billing.adapters.documents import (
 from msa_billing.domain.entry_record import Entry
 from msa_billing.domain.invoices import Invoice
 from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit
+from msa_billing.ports import Unit, UnitOfWork
 
 
 @dataclass
@@ -157,5 +157,13 @@ class MemoryStore:
         return Unit(MemoryCases(d), MemoryEntries(d), MemoryInvoices(d), MemoryRuns(d),
                     MemoryCounters(d), MemoryDays(d))  # fmt: skip
 
+    def unit_of_work(self, session: Any) -> UnitOfWork:
+        """Nothing to buffer: the memory repositories write at once."""
+        return UnitOfWork(self.unit(session), _nothing, _nothing)
+
     async def ensure_indexes(self) -> None:
         return None
+
+
+async def _nothing(*_args: Any) -> None:
+    return None

@@ -24,7 +24,7 @@ from msa_billing.adapters.documents import (
 from msa_billing.domain.entry_record import Entry
 from msa_billing.domain.invoices import Invoice
 from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit
+from msa_billing.ports import Unit, UnitOfWork
 
 Db = AsyncDatabase[Document]
 Session = AsyncClientSession | None
@@ -166,6 +166,11 @@ class MongoStore:
         return Unit(MongoCases(db, session), MongoEntries(db, session),
                     MongoInvoices(db, session), MongoRuns(db, session),
                     MongoCounters(db, session), MongoDays(db, session))  # fmt: skip
+
+    def unit_of_work(self, session: Any) -> UnitOfWork:
+        from msa_billing.adapters.unit_of_work import buffered_unit  # it builds on this module
+
+        return buffered_unit(self._db, session)
 
     async def ensure_indexes(self) -> None:
         entries = self._db["entries"]

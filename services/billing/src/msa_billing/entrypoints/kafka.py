@@ -42,6 +42,7 @@ def consumers(
         Consumer("billing-hours", hours, Subscription(
             handlers.handle, allowed_types={HoursLogged.ce_type()},
             rejector=rejector(topics, clock), provider_of=topics.provider_of(providers),
+            prepare=handlers.prepare_hours,
         )),
         Consumer("billing-cases", (topics.cases,), Subscription(
             handlers.handle, allowed_types={kind.ce_type() for kind in CASE_FEED},

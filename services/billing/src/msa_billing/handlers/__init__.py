@@ -43,6 +43,9 @@ class Handlers:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
 
+    async def prepare_hours(self, contexts: list[Context]) -> None:
+        await hours.preload(self.deps, contexts)
+
     async def handle(self, ctx: Context) -> None:
         handler = BY_EVENT.get(type(ctx.event))
         if handler is not None:

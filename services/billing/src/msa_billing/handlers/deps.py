@@ -11,10 +11,11 @@ from msa_kit.processing import Context
 from msa_billing.domain.entries import Policy
 from msa_billing.domain.errors import UnexpectedEvent
 from msa_billing.domain.facts import Cause, Fact
-from msa_billing.ports import Store, Unit
+from msa_billing.ports import Store, Unit, UnitOfWork
 from msa_billing.routing import BillingTopics, outgoing
 
 E = TypeVar("E", bound=Event)
+UNIT_OF_WORK = "billing-unit-of-work"
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,16 @@ class Deps:
 
     def unit(self, ctx: Context) -> Unit:
         """Repositories inside the kit's transaction for this record."""
-        return self.store.unit(ctx.session)
+        return self.work(ctx).unit
+
+    def work(self, ctx: Context) -> UnitOfWork:
+        """The transaction's unit of work, shared by every record of a batch; what it
+        buffered is written before the commit."""
+        work = ctx.scope.items.get(UNIT_OF_WORK)
+        if not isinstance(work, UnitOfWork):
+            work = ctx.scope.items[UNIT_OF_WORK] = self.store.unit_of_work(ctx.session)
+            ctx.scope.before_commit.append(work.flush)
+        return work
 
     def publish(self, ctx: Context, facts: list[Fact]) -> None:
         """Emit ``facts`` with this record's transaction (the outbox publishes them later)."""

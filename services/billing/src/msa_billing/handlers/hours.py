@@ -30,3 +30,12 @@ async def hours_logged(deps: Deps, ctx: Context) -> None:
         # case conflicts with this decision, and one transaction is retried on the other's
         await unit.cases.save(case)
     deps.publish(ctx, facts)
+
+
+async def preload(deps: Deps, contexts: list[Context]) -> None:
+    """Read the entries and cases of a batch of hour entries with one query each."""
+    logged = [(c.provider, c.event) for c in contexts if isinstance(c.event, HoursLogged)]
+    await deps.work(contexts[0]).preload(
+        [(p, e.entry_id) for p, e in logged if p is not None],
+        [e.case_id for _, e in logged],
+    )
