@@ -8,7 +8,7 @@ import itertools
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
 from msa_billing.adapters.commands import MemoryCommands
@@ -45,12 +45,17 @@ class Harness:
         self.commands = commands
         self._offsets = itertools.count()
         self._seen: set[tuple[str, str]] = set()
+        self._today: date | None = None  # the latest tick: providers send "today"
 
     async def hours(
-        self, provider: str, event: Event, *, event_id: str | None = None
-    ) -> list[Outgoing]:
-        """Deliver an hour entry on ``provider``'s own hours topic."""
-        return await self.deliver(TOPICS.hours(provider), record_of(event, event_id))
+        self, provider: str, event: Event, *, event_id: str | None = None,
+        sent: datetime | None = None,
+    ) -> list[Outgoing]:  # fmt: skip
+        """Deliver an hour entry on ``provider``'s own hours topic, sent at ``sent`` (by
+        default at 8:00 on the latest day ticked, as a provider would)."""
+        if sent is None:
+            sent = datetime.combine(self._today, time(8), UTC) if self._today else NOW
+        return await self.deliver(TOPICS.hours(provider), record_of(event, event_id, sent))
 
     async def case(self, *events: Event) -> list[Outgoing]:
         emitted = []
@@ -59,6 +64,7 @@ class Harness:
         return emitted
 
     async def day(self, day: date) -> list[Outgoing]:
+        self._today = max(day, self._today or day)
         return await self.deliver(TOPICS.clock, record_of(tick(day)))
 
     async def deliver(self, topic: str, record: Record) -> list[Outgoing]:
@@ -93,8 +99,8 @@ class Harness:
         return found
 
 
-def record_of(event: Event, event_id: str | None = None) -> Record:
-    return encode(event, event_id=event_id or str(uuid.uuid4()), source="/tests", time=NOW)
+def record_of(event: Event, event_id: str | None = None, sent: datetime = NOW) -> Record:
+    return encode(event, event_id=event_id or str(uuid.uuid4()), source="/tests", time=sent)
 
 
 def events(emitted: list[Outgoing], topic: str | None = None) -> list[Any]:

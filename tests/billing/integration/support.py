@@ -89,9 +89,11 @@ class Running:
     producer: AIOKafkaProducer
     http: httpx.AsyncClient
 
-    async def send(self, topic: str, event: Event, event_id: str | None = None) -> str:
+    async def send(
+        self, topic: str, event: Event, event_id: str | None = None, sent: datetime | None = None
+    ) -> str:
         ce_id = event_id or str(uuid.uuid4())
-        rec = encode(event, event_id=ce_id, source="/tests", time=datetime.now(UTC))
+        rec = encode(event, event_id=ce_id, source="/tests", time=sent or datetime.now(UTC))
         await self.send_record(topic, rec)
         return ce_id
 
@@ -105,8 +107,12 @@ class Running:
     async def day(self, day: date) -> None:
         await self.send(self.topics.clock, tick(day))
 
-    async def hours(self, provider: str, event: Event, event_id: str | None = None) -> str:
-        return await self.send(self.topics.hours(provider), event, event_id)
+    async def hours(
+        self, provider: str, event: Event, event_id: str | None = None,
+        sent: datetime | None = None,
+    ) -> str:  # fmt: skip
+        """Send an hour entry, by default sent now (give ``sent`` in simulated time)."""
+        return await self.send(self.topics.hours(provider), event, event_id, sent)
 
     async def answers(self, provider: str, ce_id: str, count: int = 1) -> list[Event]:
         """Wait for ``count`` answers to the record ``ce_id`` on the provider's feedback."""

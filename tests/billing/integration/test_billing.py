@@ -5,7 +5,7 @@ clock's month run, and the HTTP role matrix."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from msa_contracts.envelope import encode
@@ -38,7 +38,8 @@ async def test_entries_are_answered_on_the_providers_feedback_topic_and_acceptan
     case_id = await caritas_case(running)
 
     good = await running.hours("caritas", logged(case_id, date(2026, 3, 9), 45))
-    future = await running.hours("caritas", logged(case_id, date(2026, 3, 20), 45))
+    sent = datetime.combine(TODAY, time(8), tzinfo=UTC)
+    future = await running.hours("caritas", logged(case_id, date(2026, 3, 20), 45), sent=sent)
 
     [accepted] = await running.answers("caritas", good)
     [rejected] = await running.answers("caritas", future)

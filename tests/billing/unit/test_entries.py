@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from msa_contracts.envelope import encode
 from msa_contracts.events import HoursAccepted, HoursRejected
@@ -81,16 +81,48 @@ async def test_hours_on_the_closing_day_are_accepted_and_after_it_rejected_as_ca
     assert names(after, LEDGER) == []
 
 
-async def test_hours_dated_after_the_latest_day_plus_tolerance_are_rejected_as_future_date(
+async def test_hours_dated_after_the_day_they_were_sent_plus_tolerance_are_rejected_as_future_date(
     bill: Harness,
 ) -> None:
     case_id = await caritas_case(bill)
+    sent = datetime.combine(TODAY, time(8), tzinfo=UTC)
 
-    tomorrow = await bill.hours("caritas", logged(case_id, date(2026, 3, 11)))
-    later = await bill.hours("caritas", logged(case_id, date(2026, 3, 12)))
+    tomorrow = await bill.hours("caritas", logged(case_id, date(2026, 3, 11)), sent=sent)
+    later = await bill.hours("caritas", logged(case_id, date(2026, 3, 12)), sent=sent)
 
     assert names(tomorrow, CARITAS) == ["HoursAccepted"]
     assert reason_of(later) == "future-date"
+
+
+async def test_future_dated_hours_are_rejected_even_when_billing_reads_them_days_later(
+    bill: Harness,
+) -> None:
+    case_id = await caritas_case(bill)
+    sent = datetime.combine(TODAY, time(8), tzinfo=UTC)
+    await bill.day(date(2026, 3, 14))
+
+    later = await bill.hours("caritas", logged(case_id, date(2026, 3, 12)), sent=sent)
+
+    assert reason_of(later) == "future-date"
+
+
+async def test_hours_ahead_of_a_lagging_clock_wait_for_the_day_instead_of_being_rejected(
+    bill: Harness,
+) -> None:
+    """The hours and the clock are separate topics: billing may read a provider's entry of
+    the 13th (sent on the 13th) before the ticks of the 11th to 13th. The fault harness found
+    such entries wrongly rejected after a restart."""
+    case_id = await caritas_case(bill)
+    sent = datetime.combine(date(2026, 3, 13), time(8), tzinfo=UTC)
+
+    early = await bill.hours("caritas", logged(case_id, date(2026, 3, 13)), sent=sent)
+    assert names(early, CARITAS) == []
+    await bill.day(date(2026, 3, 11))
+    await bill.day(date(2026, 3, 12))
+    decided = await bill.day(date(2026, 3, 13))
+
+    assert names(decided, CARITAS) == ["HoursAccepted"]
+    assert names(decided, LEDGER) == ["HoursAccepted"]
 
 
 async def test_hours_without_a_rate_in_force_are_rejected_as_no_rate(bill: Harness) -> None:

@@ -1,6 +1,8 @@
-"""The checks an hour entry must pass, in this order: the date is not in the future, a rate
-is in force, the provider held the case on the service date, a Fachleistung approval covers
-it, and the budget has room. (A used entry id is handled before, see ``settle``.)"""
+"""The checks an hour entry must pass, in this order: the date is not in the future (not
+after the day the entry was sent; an entry dated after billing's latest day waits for that
+day, since the clock may be behind the provider), a rate is in force, the provider held the
+case on the service date, a Fachleistung approval covers it, and the budget has room. (A
+used entry id is handled before, see ``settle``.)"""
 
 from __future__ import annotations
 
@@ -53,9 +55,16 @@ def assess(
     """Check an entry against billing's view. What may still change (an assignment or an
     approval not seen yet) holds the entry, unless ``final`` or the case is closed."""
     day = entry.service_date
-    if today is not None and day > today + timedelta(days=policy.future_tolerance_days):
-        return Reject(r.reason(r.FUTURE_DATE, f"{day} is after the latest day {today}",
-                               "service_date"))  # fmt: skip
+    ahead = timedelta(days=policy.future_tolerance_days)
+    if entry.sent_on is not None and day > entry.sent_on + ahead:
+        return Reject(r.reason(r.FUTURE_DATE, f"{day} is after {entry.sent_on}, the day the "
+                               "entry was sent", "service_date"))  # fmt: skip
+    if today is not None and day > today + ahead:
+        # Billing's day (the clock topic) may lag behind the provider's: the hours topic and
+        # the clock are consumed independently. Wait for the day instead of judging early.
+        blocker = r.reason(r.FUTURE_DATE, f"{day} is after the latest day {today}",
+                           "service_date")  # fmt: skip
+        return Reject(blocker) if final else Hold(blocker)
     contract = policy.contracts.get(entry.provider_id)
     rate = contract.rate_on(day) if contract else None
     if rate is None:

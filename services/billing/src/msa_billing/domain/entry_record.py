@@ -7,7 +7,7 @@ An entry is keyed by its provider (the topic it came on) and the provider's entr
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from msa_contracts.events import HoursLogged, Reason
@@ -43,6 +43,9 @@ class Entry(BaseModel):
     status: Status = "held"
     causes: list[Cause] = Field(description="every record that carried this entry unchanged")
     received_at: datetime
+    sent_on: date | None = Field(
+        default=None, description="the day the provider sent it (its CloudEvents time)"
+    )
     held_since: date | None = Field(default=None, description="the hold counts from this day")
     reason: Reason | None = None
     billed: Billed | None = None
@@ -51,8 +54,11 @@ class Entry(BaseModel):
     invoice_line: int | None = None
 
     @classmethod
-    def received(cls, provider_id: str, logged: HoursLogged, cause: Cause, at: datetime) -> Entry:
-        fields = {"provider_id": provider_id, "causes": [cause], "received_at": at}
+    def received(
+        cls, provider_id: str, logged: HoursLogged, cause: Cause, at: datetime, sent: datetime
+    ) -> Entry:
+        fields = {"provider_id": provider_id, "causes": [cause], "received_at": at,
+                  "sent_on": sent.astimezone(UTC).date()}  # fmt: skip
         return cls.model_validate(fields | _content(logged))
 
     @property

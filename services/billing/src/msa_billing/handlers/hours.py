@@ -22,7 +22,7 @@ async def hours_logged(deps: Deps, ctx: Context) -> None:
         facts = repeat(known, logged, cause_of(ctx), ctx.now)
         await unit.entries.save(known)
     else:
-        entry = Entry.received(ctx.provider, logged, cause_of(ctx), ctx.now)
+        entry = Entry.received(ctx.provider, logged, cause_of(ctx), ctx.now, ctx.envelope.time)
         case = await unit.cases.get(logged.case_id) or CaseView(case_id=logged.case_id)
         facts = settle(entry, case, await unit.days.latest(), deps.policy, ctx.now)
         await unit.entries.save(entry)
