@@ -59,8 +59,12 @@ def _settings(
     tmp_path: Path, kafka_port: int = 19092, controller_port: int = 19093, mongo_port: int = 27217
 ) -> InfraSettings:
     return InfraSettings(
-        root=InfraSettings.from_env().root, var_dir=tmp_path / "var", kafka_port=kafka_port,
-        controller_port=controller_port, mongo_port=mongo_port, port_grace_s=0.2,
+        root=InfraSettings.from_env().root,
+        var_dir=tmp_path / "var",
+        kafka_port=kafka_port,
+        controller_port=controller_port,
+        mongo_port=mongo_port,
+        port_grace_s=0.2,
     )
 
 
@@ -93,8 +97,11 @@ def _free_port() -> int:
 
 @pytest.mark.parametrize(
     ("output", "major"),
-    [('openjdk version "17.0.15" 2025-04-15', 17), ('java version "1.8.0_292"', 8),
-     ('openjdk version "21" 2023-09-19', 21)],
+    [
+        ('openjdk version "17.0.15" 2025-04-15', 17),
+        ('java version "1.8.0_292"', 8),
+        ('openjdk version "21" 2023-09-19', 21),
+    ],
 )
 def test_java_version_parsing(output: str, major: int) -> None:
     assert java_major(output) == major
@@ -144,8 +151,9 @@ def test_environment_is_exported_to_subprocesses(infra: Infra) -> None:
 def test_start_infra_reuses_running_servers(infra: Infra) -> None:
     if "external" in (infra.kafka_backend, infra.mongo_backend):
         pytest.skip("servers come from the environment")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI")
+    }
     again = start_infra(env=env, report=lambda _: None, create_topics=False)
     assert again.started == frozenset()
     assert (again.kafka_bootstrap, again.mongodb_uri) == (infra.kafka_bootstrap, infra.mongodb_uri)
@@ -160,8 +168,10 @@ async def test_idempotent_produce_and_consume_on_real_broker(
     producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        sent = [await producer.send_and_wait(topic, f"v{i}".encode(), key=f"k{i % 5}".encode())
-                for i in range(30)]
+        sent = [
+            await producer.send_and_wait(topic, f"v{i}".encode(), key=f"k{i % 5}".encode())
+            for i in range(30)
+        ]
     finally:
         await producer.stop()
     offsets: dict[int, list[int]] = {}
@@ -173,8 +183,11 @@ async def test_idempotent_produce_and_consume_on_real_broker(
     assert sum(map(len, offsets.values())) == 30 and len(offsets) > 1
 
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=infra.kafka_bootstrap, group_id=_unique("group"),
-        auto_offset_reset="earliest", enable_auto_commit=False,
+        topic,
+        bootstrap_servers=infra.kafka_bootstrap,
+        group_id=_unique("group"),
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     try:
@@ -195,9 +208,7 @@ async def _topic_config(bootstrap: str, topic: str) -> dict[str, Any]:
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
-        [response] = await admin.describe_configs(
-            [ConfigResource(ConfigResourceType.TOPIC, topic)]
-        )
+        [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
     finally:
         await admin.close()
     entries = response.resources[0][4]
@@ -205,11 +216,11 @@ async def _topic_config(bootstrap: str, topic: str) -> dict[str, Any]:
 
 
 @pytest.mark.integration
-async def test_ensure_topics_is_idempotent(
-    infra: Infra, topic_names: Callable[[str], str]
-) -> None:
-    specs = [Spec(topic_names("a"), 2, {"retention.ms": "3600000"}),
-             Spec(topic_names("b"), 1, {"cleanup.policy": "compact"})]
+async def test_ensure_topics_is_idempotent(infra: Infra, topic_names: Callable[[str], str]) -> None:
+    specs = [
+        Spec(topic_names("a"), 2, {"retention.ms": "3600000"}),
+        Spec(topic_names("b"), 1, {"cleanup.policy": "compact"}),
+    ]
     created = await ensure_topics(infra.kafka_bootstrap, specs)
     assert created == sorted(s.name for s in specs)
     assert await ensure_topics(infra.kafka_bootstrap, specs) == []
@@ -291,8 +302,9 @@ async def test_kafka_keeps_records_across_a_restart(
     second = await producer.send_and_wait(topic, b"after")
     await producer.stop()
     assert (first.offset, second.offset) == (0, 1)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=infra.kafka_bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=infra.kafka_bootstrap, auto_offset_reset="earliest", group_id=None
+    )
     await consumer.start()
     try:
         values = [(await consumer.getone()).value for _ in range(2)]

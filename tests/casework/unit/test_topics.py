@@ -22,7 +22,8 @@ def test_casework_produces_on_the_catalogues_topics_for_casework() -> None:
     produced = {t.name for t in catalogue().produced_by("casework")}
     providers = [p.id for p in load_reference().providers]
     assert produced - {"msa.casework.dead-letter"} == {
-        topics.CASES, *(topics.assignments(p) for p in providers)
+        topics.CASES,
+        *(topics.assignments(p) for p in providers),
     }
 
 

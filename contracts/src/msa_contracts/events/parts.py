@@ -10,9 +10,7 @@ from pydantic import Field, StringConstraints
 from msa_contracts.events.base import Part
 from msa_contracts.values import ExternalId, GoalDomain, MeasureId, ShortText
 
-ReferralService = Literal[
-    "debt", "family", "addiction", "migration-counselling", "health", "other"
-]
+ReferralService = Literal["debt", "family", "addiction", "migration-counselling", "health", "other"]
 ReasonCode = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,48}$"),

@@ -68,8 +68,11 @@ def goal_problems(case: Case, plan: IntegrationPlanSubmitted, rules: Rules) -> l
         if not rules.domain_exists(goal.domain):
             problem("unknown-domain", "domain", f"no goal domain {goal.domain}")
         if goal.target_date <= agreed_on:
-            problem("target-date-not-after-agreement", "target_date",
-                    f"{goal.target_date} is not after the agreement on {agreed_on}")
+            problem(
+                "target-date-not-after-agreement",
+                "target_date",
+                f"{goal.target_date} is not after the agreement on {agreed_on}",
+            )
         elif goal.target_date > latest_target:
             problem("target-date-too-far", "target_date", f"{goal.target_date} is more than "
                     f"{rules.max_target_months} months after the agreement")  # fmt: skip

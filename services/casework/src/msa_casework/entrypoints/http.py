@@ -59,9 +59,7 @@ def cases_router(reader: CaseReader) -> APIRouter:
                         items=[CaseSummary.of(c) for c in items])  # fmt: skip
 
     @router.get("/waiting-list")
-    async def waiting_list(
-        who: OfficeOnly, region: Region | None = None
-    ) -> WaitingList:
+    async def waiting_list(who: OfficeOnly, region: Region | None = None) -> WaitingList:
         """Cases waiting for a place, in the order they will be served per region."""
         return WaitingList.of(await reader.waiting(region))
 
