@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,3 +145,34 @@ async def test_order_follows_commit_order_per_key_even_when_a_clock_runs_behind(
     orders = [d["order"] async for d in db["outbox"].find({}).sort("order", 1)]
     ids = [d["event_id"] async for d in db["outbox"].find({}).sort("order", 1)]
     assert ids == ["e-1", "e-2"] and orders[0] < orders[1]
+
+
+async def test_published_records_are_pruned_after_the_retention_and_pending_ones_never(
+    infra: Any, mongo: Any
+) -> None:
+    topic = unique("t-prune")
+    await create_topics(infra.kafka_bootstrap, topic)
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+
+    async def work(session: Any) -> None:
+        await outbox.add(session, [Outgoing(topic, departed(i)) for i in range(3)], NOW)
+
+    await in_transaction(mongo, work)
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        relay = OutboxRelay(db, producer, retention_s=3600)
+        assert await relay.publish_pending() == 3
+    finally:
+        await producer.stop()
+
+    async def more(session: Any) -> None:
+        await outbox.add(session, [Outgoing(topic, departed(9))], NOW)
+
+    await in_transaction(mongo, more)
+    assert await relay.prune_published() == 0, "published a moment ago: kept"
+    later = datetime.now(UTC) + timedelta(hours=2)
+    assert await relay.prune_published(later) == 3
+    assert await db["outbox"].count_documents({}) == 1
+    assert await outbox.pending_count() == 1

@@ -3,6 +3,9 @@
 One relay per service holds a lease so that two instances do not both publish; if the
 holder dies its lease expires and another takes over. Publishing waits for the broker's
 acknowledgement (idempotent producer, acks=all) before a record is marked published.
+Published records are kept for ``retention_s`` (for operators) and then deleted, so the
+outbox does not grow without end and a dead letter's bytes (which may hold an identity sealed
+to intake) do not outlive the topics' own retention.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class OutboxRelay:
         batch: int = 500,
         lease_s: float = 10.0,
         owner: str | None = None,
+        retention_s: float = 24 * 3600.0,
+        prune_every_s: float = 60.0,
     ) -> None:
         self._outbox = db[OUTBOX]
         self._leases = db[LEASES]
@@ -57,6 +62,9 @@ class OutboxRelay:
         self._batch = batch
         self._lease = timedelta(seconds=lease_s)
         self._owner = owner or str(uuid.uuid4())
+        self._retention = timedelta(seconds=retention_s)
+        self._prune_every = timedelta(seconds=prune_every_s)
+        self._pruned_at = datetime.min.replace(tzinfo=UTC)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -118,6 +126,21 @@ class OutboxRelay:
         OUTBOX_PUBLISHED.inc(len(done))
         return len(done)
 
+    async def prune_published(self, now: datetime | None = None) -> int:
+        """Delete records published more than the retention ago; returns how many. Pending
+        and parked records are never deleted."""
+        cutoff = (now or datetime.now(UTC)) - self._retention
+        done = await self._outbox.delete_many({"published": True, "published_at": {"$lt": cutoff}})
+        if done.deleted_count:
+            log.info("published outbox records pruned", count=done.deleted_count)
+        return done.deleted_count
+
+    async def _prune_due(self) -> None:
+        now = datetime.now(UTC)
+        if now - self._pruned_at >= self._prune_every:
+            self._pruned_at = now
+            await self.prune_published(now)
+
     async def _park(self, doc: dict[str, Any], exc: BaseException) -> None:
         log.error("outbox record cannot be published: parked", outbox_id=doc["_id"],
                   topic=doc["topic"], error=repr(exc)[:300])  # fmt: skip
@@ -130,7 +153,10 @@ class OutboxRelay:
         backoff = self._poll_s
         while True:
             try:
-                published = await self.publish_pending() if await self._hold_lease() else 0
+                published = 0
+                if await self._hold_lease():
+                    published = await self.publish_pending()
+                    await self._prune_due()
                 backoff = self._poll_s
             except asyncio.CancelledError:
                 raise

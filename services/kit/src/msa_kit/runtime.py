@@ -71,8 +71,9 @@ class ServiceRuntime:
         self.outbox = Outbox(self.db, source=f"/msa/{self.service}")
         self.inbox = Inbox(self.db)
         self.relay = OutboxRelay(
-            self.db, self.producer, poll_s=settings.outbox_poll_s, batch=settings.outbox_batch
-        )
+            self.db, self.producer, poll_s=settings.outbox_poll_s, batch=settings.outbox_batch,
+            retention_s=settings.outbox_retention_s,
+        )  # fmt: skip
         self.processor = Processor(
             self.client, self.inbox, self.outbox,
             service=self.service, clock=clock, max_attempts=settings.max_attempts,

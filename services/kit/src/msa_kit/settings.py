@@ -36,6 +36,9 @@ class KitSettings(BaseSettings):
     )
     outbox_poll_s: float = Field(default=0.5, gt=0)
     outbox_batch: int = Field(default=500, ge=1)
+    outbox_retention_s: float = Field(
+        default=24 * 3600.0, ge=0, description="how long published outbox records are kept"
+    )
     graceful_timeout_s: float = Field(default=15.0, gt=0)
     kafka_linger_ms: int = Field(default=5, ge=0)
     kafka_compression: Literal["gzip"] | None = Field(
