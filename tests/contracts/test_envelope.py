@@ -176,6 +176,8 @@ def test_overlong_ids_and_non_utf8_headers_are_bad_headers() -> None:
     rec = record()
     assert refused(with_header(rec, "ce_id", b"x" * 129), rec.value).code == "bad-header"
     assert refused(with_header(rec, "ce_source", b"s" * 257), rec.value).code == "bad-header"
+    for copied in ("ce_correlationid", "ce_causationid"):  # copied into every caused event
+        assert refused(with_header(rec, copied, b"c" * 129), rec.value).code == "bad-header"
     assert refused(with_header(rec, "ce_source", b"\xff"), rec.value).code == "bad-header"
 
 

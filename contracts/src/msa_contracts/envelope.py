@@ -130,8 +130,8 @@ def decode(
         source=_bounded(attrs, "ce_source", 256),
         time=_parse_time(attrs["ce_time"]),
         subject=subject,
-        correlation_id=attrs.get("ce_correlationid") or attrs["ce_id"],
-        causation_id=attrs.get("ce_causationid"),
+        correlation_id=_optional(attrs, "ce_correlationid", 128) or attrs["ce_id"],
+        causation_id=_optional(attrs, "ce_causationid", 128),
     )
 
 
@@ -177,6 +177,11 @@ def _bounded(attrs: dict[str, str], name: str, limit: int) -> str:
     if len(value) > limit:
         raise InvalidMessage("bad-header", f"{name} is longer than {limit} characters")
     return value
+
+
+def _optional(attrs: dict[str, str], name: str, limit: int) -> str | None:
+    """An optional id: bounded like ``ce_id``, since it is copied into every event it causes."""
+    return _bounded(attrs, name, limit) if attrs.get(name) else None
 
 
 def _parse_time(raw: str) -> datetime:
