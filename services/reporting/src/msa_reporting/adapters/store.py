@@ -8,7 +8,7 @@ serves), ``outcomes`` (the last emitted state per measure-outcome key) and ``met
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,27 @@ class ProjectionStore:
                 if stored is not None:
                     found.setdefault(stored.key, stored)
         return found
+
+    async def stream_events(
+        self, after: Mapping[tuple[str, int], int] | None = None
+    ) -> AsyncIterator[Stored]:
+        """Stored events, each partition in offset order, one decoded at a time: the replay's
+        chunks in batch order, then single events by log position. With ``after`` (the last
+        folded offset per topic and partition) only single events past it."""
+        if after is None:
+            async for doc in self.db[EVENTS].find({CHUNK: {"$exists": True}}, batch_size=10):
+                for item in doc[CHUNK]:
+                    if (stored := docs.stored_of(item)) is not None:
+                        yield stored
+        query: dict[str, Any] = {CHUNK: {"$exists": False}}
+        if after:
+            query["$or"] = [{"topic": t, "partition": p, "offset": {"$gt": o}}
+                            for (t, p), o in after.items()]  # fmt: skip
+            query["$or"].append({"$nor": [{"topic": t, "partition": p} for t, p in after]})
+        order = [("topic", 1), ("partition", 1), ("offset", 1)]
+        async for doc in self.db[EVENTS].find(query, batch_size=BATCH).sort(order):
+            if (stored := docs.stored_of(doc)) is not None:
+                yield stored
 
     async def insert_event_chunk(self, number: int, stored: list[Stored]) -> None:
         """Replay: one document holds a fetched batch of events (a bulk write of thousands
