@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from msa_contracts.reference import load_reference
+from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.projection import figures_of, project
 from msa_reporting.handlers.live import LiveProjection
 
@@ -57,7 +58,7 @@ async def test_a_restarted_projection_rebuilds_the_same_figures_from_the_store(
 ) -> None:
     r = running.reporting
     threshold = r.settings.suppression_threshold
-    fresh = _restarted(running)
+    fresh = restarted_projection(running)
     await fresh.load()
     assert fresh.count == r.live.count
     assert fresh.emitted == r.live.emitted
@@ -69,7 +70,7 @@ async def test_a_restarted_projection_rebuilds_the_same_figures_from_the_store(
 
 async def test_a_redelivered_event_is_folded_once(running: Running) -> None:
     r = running.reporting
-    fresh = _restarted(running)
+    fresh = restarted_projection(running)
     await fresh.load()
     stored = [s async for s in r.store.stream_events()]
     for again in stored[:10]:  # as after a retried transaction or a rebalance
@@ -95,9 +96,9 @@ async def test_the_demo_reads_the_summary_and_the_true_figures_from_the_database
     )
 
 
-def _restarted(running: Running) -> LiveProjection:
+def restarted_projection(running: Running, store: ProjectionStore | None = None) -> LiveProjection:
     """A second live projection on the running service's store, as after a restart."""
     r = running.reporting
-    return LiveProjection(r.store, r.runtime.client, r.runtime.outbox, load_reference(),
+    return LiveProjection(store or r.store, r.runtime.client, r.runtime.outbox, load_reference(),
                           r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
                           r.runtime.clock)  # fmt: skip
