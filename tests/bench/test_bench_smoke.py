@@ -47,3 +47,17 @@ async def test_the_quick_pieces_produce_positive_figures_in_the_json_shape(
     assert len(targets(result)) == 4
     assert "| reporting replay" in markdown(result)
     assert rich_table(result).row_count > 10
+
+
+async def test_only_the_replay_runs_with_its_kafka_ceilings(infra: Any, tmp_path: Path) -> None:
+    keys = ensure_local_keys(tmp_path / "keys")
+    cfg = BenchConfig(persons=20, run=unique("bench").replace("-", ""), only_replay=True)
+    result = await run_bench(cfg, {**infra.env(), **keys.service_env()}, load_reference(),
+                             tmp_path / "logs", print)  # fmt: skip
+
+    assert result["billing"] is None and "store_entries_per_s" not in result["ceilings"]
+    assert result["reporting_replay"]["records"] == result["ceilings"]["kafka_records"] > 0
+    assert [name for name, _ in targets(result)] == [
+        "replay ≥ 25 % of consume ceiling", "replay RSS at end within 10 % of RSS at 100k",
+    ]  # fmt: skip
+    assert "--only replay" in markdown(result) and rich_table(result).row_count == 6

@@ -56,7 +56,7 @@ async def start(infra: Any, issuer: Issuer, events: list[tuple[Any, str]], expec
         await publish(infra.kafka_bootstrap, topics, events)
 
         async def consumed() -> bool:
-            return len(reporting.live.events) == expect
+            return reporting.live.count == expect
 
         await eventually(consumed, timeout_s=90)
         await reporting.refresh()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from msa_contracts.reference import load_reference
-from msa_reporting.domain.projection import project
+from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.domain.projection import figures_of, project
+from msa_reporting.handlers.live import LiveProjection
 
 from tests.reporting.integration import scenario
 from tests.reporting.integration.conftest import Running
@@ -45,11 +47,38 @@ async def test_published_figures_hide_every_group_under_the_threshold_and_nothin
 async def test_the_live_result_is_the_pure_projection_of_the_consumed_events(
     running: Running,
 ) -> None:
-    live = running.reporting.live
-    expected = project(
-        live.events, load_reference(), running.reporting.settings.suppression_threshold
-    )
+    stored = await running.reporting.store.load_events()
+    expected = project(stored, load_reference(), running.reporting.settings.suppression_threshold)
+    assert running.reporting.live.count == len(stored)
     assert await running.reporting.store.load_published() == expected.published
+
+
+async def test_a_restarted_projection_rebuilds_the_same_figures_from_the_store(
+    running: Running,
+) -> None:
+    r = running.reporting
+    threshold = r.settings.suppression_threshold
+    fresh = restarted_projection(running)
+    await fresh.load()
+    assert fresh.count == r.live.count
+    assert fresh.emitted == r.live.emitted
+    rebuilt = figures_of(fresh.world, load_reference(), threshold, fresh.count)
+    assert r.live.current is not None
+    assert rebuilt.published == r.live.current.published
+    assert rebuilt.true == r.live.current.true
+
+
+async def test_a_redelivered_event_is_folded_once(running: Running) -> None:
+    r = running.reporting
+    fresh = restarted_projection(running)
+    await fresh.load()
+    stored = [s async for s in r.store.stream_events()]
+    for again in stored[:10]:  # as after a retried transaction or a rebalance
+        fresh.add(again)
+    await fresh.reconcile()  # nothing past its offsets
+    assert fresh.count == len(stored)
+    rebuilt = figures_of(fresh.world, load_reference(), 5, fresh.count)
+    assert rebuilt.true == figures_of(r.live.world, load_reference(), 5, r.live.count).true
 
 
 async def test_the_demo_reads_the_summary_and_the_true_figures_from_the_database(
@@ -65,3 +94,11 @@ async def test_the_demo_reads_the_summary_and_the_true_figures_from_the_database
         await true_figures(settings.mongodb_uri, settings.database)
         == await running.reporting.true_figures()
     )
+
+
+def restarted_projection(running: Running, store: ProjectionStore | None = None) -> LiveProjection:
+    """A second live projection on the running service's store, as after a restart."""
+    r = running.reporting
+    return LiveProjection(store or r.store, r.runtime.client, r.runtime.outbox, load_reference(),
+                          r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
+                          r.runtime.clock)  # fmt: skip

@@ -6,11 +6,14 @@ import time
 from typing import Any
 
 import pytest
+from msa_contracts.reference import load_reference
 from msa_reporting.adapters.store import OUTCOMES, PUBLISHED, TRUE, ProjectionStore
+from msa_reporting.domain.projection import figures_of
 from msa_reporting.replay import replay
 
 from tests.kit.support import unique
 from tests.reporting.integration.conftest import Running
+from tests.reporting.integration.test_live_projection import restarted_projection
 
 pytestmark = pytest.mark.integration
 
@@ -28,7 +31,7 @@ async def test_replay_from_offset_zero_gives_the_same_figures_as_the_live_projec
     result = await replay(running.reporting.settings, fresh, progress=print)
     rebuilt = running.reporting.runtime.client[fresh]
     try:
-        assert result.events == len(running.reporting.live.events)
+        assert result.events == running.reporting.live.count
         for collection in (TRUE, PUBLISHED, OUTCOMES):
             assert await documents(rebuilt, collection) == await documents(live_db, collection), (
                 collection
@@ -39,6 +42,11 @@ async def test_replay_from_offset_zero_gives_the_same_figures_as_the_live_projec
         assert {k: s.event for k, s in rebuilt_events.items()} == {
             k: s.event for k, s in live_events.items()
         }
+        restarted = restarted_projection(running, ProjectionStore(rebuilt))
+        await restarted.load()
+        assert restarted.count == result.events
+        reference, threshold = load_reference(), running.reporting.settings.suppression_threshold
+        assert figures_of(restarted.world, reference, threshold, restarted.count) == result.figures
     finally:
         await running.reporting.runtime.client.drop_database(fresh)
 

@@ -26,6 +26,9 @@ def bench(
     entries: Annotated[int, typer.Option(help="Hour entries per billing scenario.")] = 100_000,
     persons: Annotated[int, typer.Option(help="Persons in the simulated year (replay).")] = 20_000,
     quick: Annotated[bool, typer.Option(help="200 entries, 300 persons.")] = False,
+    only: Annotated[
+        str | None, typer.Option(help="'replay': only the year's replay and Kafka ceilings.")
+    ] = None,
     out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
     markdown_out: Annotated[
         Path | None, typer.Option("--markdown", help="Also write the README table here.")
@@ -34,6 +37,8 @@ def bench(
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
     if quick:
         entries, persons = min(entries, 200), min(persons, 300)
+    if only not in (None, "replay"):
+        raise typer.BadParameter("only 'replay' can be run alone", param_hint="--only")
     settings = InfraSettings.from_env()
     try:
         infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))
@@ -42,7 +47,8 @@ def bench(
         raise typer.Exit(1) from None
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     run = f"bench{datetime.now(UTC):%Y%m%d%H%M%S}"
-    cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run)
+    cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run,
+                      only_replay=only == "replay")  # fmt: skip
     began = time.monotonic()
 
     def say(message: str) -> None:

@@ -92,7 +92,8 @@ async def latency(run: BillingRun, per_s: float, seconds: float) -> Latency:
     finally:
         await prod.stop()
     waits = sorted((run.accepted[i] - sent[i]) * 1000 for i in ids)
-    return Latency(per_s, count, _pct(waits, 50), _pct(waits, 95), _pct(waits, 99), waits[-1])
+    percentiles = (_pct(waits, 50), _pct(waits, 95), _pct(waits, 99))
+    return Latency(per_s, count, *percentiles, round(waits[-1], 1))  # rounded as they are
 
 
 def _pct(ordered: list[float], p: float) -> float:

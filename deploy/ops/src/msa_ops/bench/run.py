@@ -16,7 +16,7 @@ from msa_contracts.reference import ReferenceData
 from msa_ops.bench import wire
 from msa_ops.bench.billing import BillingRun, new_run
 from msa_ops.bench.load import Throughput, latency, throughput
-from msa_ops.bench.replay import bench_replay
+from msa_ops.bench.replay import ReplayFigures, bench_replay
 from msa_ops.bench.rss import mib
 from msa_ops.bench.store import store_ceiling
 from msa_ops.bench.year import YearConfig
@@ -30,6 +30,7 @@ class BenchConfig:
     persons: int = 20_000
     latency_s: float = 30.0
     run: str = ""
+    only_replay: bool = False  # the simulated year's replay and its Kafka ceilings only
 
 
 def machine() -> dict[str, Any]:
@@ -106,6 +107,12 @@ async def run_bench(
     say: Callable[[str], None],
 ) -> dict[str, Any]:
     bootstrap, uri = env["KAFKA_BOOTSTRAP_SERVERS"], env["MONGODB_URI"]
+    if cfg.only_replay:
+        replay = await bench_replay(
+            bootstrap, env, f"{cfg.run}y", reference, YearConfig(persons=cfg.persons), log_dir, say
+        )
+        return {**_header(cfg), "ceilings": _kafka(replay), "billing": None,
+                "reporting_replay": _replay(replay)}  # fmt: skip
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
     store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
     say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each)")
@@ -129,16 +136,8 @@ async def run_bench(
     )
     two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say)
     return {
-        "run": cfg.run,
-        "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "config": {"entries": cfg.entries, "persons": cfg.persons, "latency_s": cfg.latency_s},
-        "ceilings": {
-            "kafka_produce_per_s": round(replay.produce.per_s, 1),
-            "kafka_consume_per_s": round(replay.consume.per_s, 1),
-            "kafka_records": replay.consume.records,
-            "store_entries_per_s": round(store.per_s, 1),
-        },
+        **_header(cfg),
+        "ceilings": {**_kafka(replay), "store_entries_per_s": round(store.per_s, 1)},
         "billing": {
             "batched": _tp(batched, store.per_s),
             "per_entry": _tp(per_entry, store.per_s),
@@ -147,15 +146,41 @@ async def run_bench(
             "scaling_two_over_one": round(two.per_s / batched.per_s, 2),
             "latency": lat,
         },
-        "reporting_replay": {
-            "records": replay.records,
-            "seconds": round(replay.replay_s, 2),
-            "per_s": round(replay.replay_per_s, 1),
-            "ratio_to_consume_ceiling": round(replay.replay_per_s / replay.consume.per_s, 3),
-            "rss_peak_mib": mib(replay.rss_peak),
-            "rss_at_100k_mib": mib(replay.rss_at_checkpoint) if replay.rss_at_checkpoint else None,
-            "rss_end_mib": mib(replay.rss_at_end),
+        "reporting_replay": _replay(replay),
+    }
+
+
+def _header(cfg: BenchConfig) -> dict[str, Any]:
+    return {
+        "run": cfg.run,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "config": {
+            "entries": cfg.entries,
+            "persons": cfg.persons,
+            "latency_s": cfg.latency_s,
+            "only": "replay" if cfg.only_replay else None,
         },
+    }
+
+
+def _kafka(replay: ReplayFigures) -> dict[str, Any]:
+    return {
+        "kafka_produce_per_s": round(replay.produce.per_s, 1),
+        "kafka_consume_per_s": round(replay.consume.per_s, 1),
+        "kafka_records": replay.consume.records,
+    }
+
+
+def _replay(replay: ReplayFigures) -> dict[str, Any]:
+    return {
+        "records": replay.records,
+        "seconds": round(replay.replay_s, 2),
+        "per_s": round(replay.replay_per_s, 1),
+        "ratio_to_consume_ceiling": round(replay.replay_per_s / replay.consume.per_s, 3),
+        "rss_peak_mib": mib(replay.rss_peak),
+        "rss_at_100k_mib": mib(replay.rss_at_checkpoint) if replay.rss_at_checkpoint else None,
+        "rss_end_mib": mib(replay.rss_at_end),
     }
 
 

@@ -7,6 +7,7 @@ table it was written from (the replay test compares these documents).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from msa_contracts.registry import DEFAULT_REGISTRY
@@ -21,8 +22,21 @@ Document = dict[str, Any]
 def event_doc(s: Stored) -> Document:
     return {
         "_id": s.key, "topic": s.topic, "partition": s.partition, "offset": s.offset,
-        "event_id": s.event_id, "type": s.event.ce_type(), "body": s.event.model_dump_json(),
+        "event_id": s.event_id, "type": s.event.ce_type(),
+        "body": s.raw if s.raw is not None else s.event.model_dump_json(),
     }  # fmt: skip
+
+
+_PACKED = ("_id", "topic", "partition", "offset", "event_id", "type", "body")
+
+
+def packed(stored: list[Stored]) -> bytes:
+    """Many event documents as one JSON array of rows: one opaque value for the store."""
+    return json.dumps([[d[k] for k in _PACKED] for d in map(event_doc, stored)]).encode()
+
+
+def unpacked(blob: bytes) -> list[Document]:
+    return [dict(zip(_PACKED, row, strict=True)) for row in json.loads(blob)]
 
 
 def stored_of(doc: Document) -> Stored | None:

@@ -7,10 +7,9 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from msa_contracts.envelope import InvalidMessage, decode
 from msa_contracts.topics import catalogue
-from msa_kit.records import RawRecord
 
 from msa_reporting.domain.stored import Stored, is_input
 from msa_reporting.settings import ReportingSettings
@@ -71,7 +70,7 @@ async def read_batches(
                 for rec in recs:
                     if rec.offset < end[tp]:
                         counter.records += 1
-                        _keep(out, RawRecord.from_consumer_record(rec), allowed[tp.topic])
+                        _keep(out, rec, allowed[tp.topic])
             open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
             kept += len(out)
             rate = counter.records / max(time.monotonic() - began, 1e-6)
@@ -96,11 +95,22 @@ async def assigned(
         await asyncio.sleep(0.1)
 
 
-def _keep(out: list[Stored], rec: RawRecord, allowed: set[str]) -> None:
-    """Each valid input event (invalid records are dead letters live)."""
+def _keep(out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str]) -> None:
+    """Each valid input event (invalid records are dead letters live), validated exactly as
+    the live consumer does (``decode``); its JSON value is kept for the archive when it is
+    the current version's body (no upcast)."""
     try:
         envelope = decode(rec.headers, rec.value, allowed_types=allowed)
     except InvalidMessage:
         return
     if is_input(envelope.event):
-        out.append(Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event))
+        raw = rec.value.decode() if rec.value and _header_type(rec) == envelope.type else None
+        out.append(Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event, raw))
+
+
+def _header_type(rec: ConsumerRecord[bytes, bytes]) -> str | None:
+    for name, value in rec.headers:
+        if name.lower() == "ce_type" and value is not None:
+            ce_type: str = value.decode()
+            return ce_type
+    return None

@@ -8,7 +8,7 @@ serves), ``outcomes`` (the last emitted state per measure-outcome key) and ``met
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
 
 EVENTS, TRUE, PUBLISHED, OUTCOMES, META = "events", "figures", "published", "outcomes", "meta"
-CHUNK = "chunk"
+CHUNK, PACKED = "chunk", "packed"
 BATCH = 1000
 
 
@@ -41,18 +41,41 @@ class ProjectionStore:
         """Every stored event, whether kept one by one (live) or in chunks (replay)."""
         found: dict[str, Stored] = {}
         async for doc in self.db[EVENTS].find({}, batch_size=BATCH):
-            for item in doc.get(CHUNK) or [doc]:
+            for item in _items(doc):
                 stored = docs.stored_of(item)
                 if stored is not None:
                     found.setdefault(stored.key, stored)
         return found
 
+    async def stream_events(
+        self, after: Mapping[tuple[str, int], int] | None = None
+    ) -> AsyncIterator[Stored]:
+        """Stored events, each partition in offset order, one decoded at a time: the replay's
+        chunks in batch order, then single events by log position. With ``after`` (the last
+        folded offset per topic and partition) only single events past it."""
+        if after is None:
+            chunks = {"$or": [{CHUNK: {"$exists": True}}, {PACKED: {"$exists": True}}]}
+            async for doc in self.db[EVENTS].find(chunks, batch_size=10).sort("_id", 1):
+                for item in _items(doc):
+                    if (stored := docs.stored_of(item)) is not None:
+                        yield stored
+        query: dict[str, Any] = {CHUNK: {"$exists": False}, PACKED: {"$exists": False}}
+        if after:
+            query["$or"] = [{"topic": t, "partition": p, "offset": {"$gt": o}}
+                            for (t, p), o in after.items()]  # fmt: skip
+            query["$or"].append({"$nor": [{"topic": t, "partition": p} for t, p in after]})
+        order = [("topic", 1), ("partition", 1), ("offset", 1)]
+        async for doc in self.db[EVENTS].find(query, batch_size=BATCH).sort(order):
+            if (stored := docs.stored_of(doc)) is not None:
+                yield stored
+
     async def insert_event_chunk(self, number: int, stored: list[Stored]) -> None:
-        """Replay: one document holds a fetched batch of events (a bulk write of thousands
-        of small documents is what made replays slow); ``load_events`` reads both forms."""
+        """Replay: one document holds a fetched batch of events, packed into one binary
+        value (thousands of small documents, even nested in one, cost the store far more
+        than the replay's fold); ``load_events`` and ``stream_events`` read every form."""
         if stored:
-            chunk = [docs.event_doc(item) for item in stored]
-            await self.db[EVENTS].insert_one({"_id": f"{CHUNK}/{number:09d}", CHUNK: chunk})
+            blob = docs.packed(stored)
+            await self.db[EVENTS].insert_one({"_id": f"{CHUNK}/{number:09d}", PACKED: blob})
 
     async def save_figures(
         self, figures: Figures, now: datetime, session: AsyncClientSession | None,
@@ -99,6 +122,13 @@ class ProjectionStore:
             _insert(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes]),
             _insert(self.db[META], [_meta(figures, now)]),
         )
+
+
+def _items(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The event documents in a stored document: packed, chunked or itself."""
+    if PACKED in doc:
+        return docs.unpacked(doc[PACKED])
+    return doc.get(CHUNK) or [doc]
 
 
 async def _replace(

@@ -24,15 +24,16 @@ def as_of(world: World) -> date | None:
 
 
 def compute(world: World, reference: ReferenceData) -> dict[str, FigureTable]:
-    """Every figure's true table (before suppression)."""
+    """Every figure's true table (before suppression), each contribution added to its
+    figure's tally as it is joined: none is kept, so memory stays with the cells."""
     days = business_days(world)
     if not days:
         return {f.id: _empty(f, reference) for f in FIGURES}
     months = months_between(min(days), max(days))
-    by_figure: dict[str, list[Contribution]] = defaultdict(list)
+    tallies = {f.id: Tally(f) for f in FIGURES}
     for c in contributions(world, reference, months, max(days)):
-        by_figure[c.figure].append(c)
-    return {f.id: aggregate(f, by_figure[f.id], months, reference) for f in FIGURES}
+        tallies[c.figure].add(c)
+    return {f.id: tallies[f.id].table(months, reference) for f in FIGURES}
 
 
 def periods_of(figure: Figure, months: tuple[str, ...]) -> tuple[str, ...]:
@@ -41,34 +42,50 @@ def periods_of(figure: Figure, months: tuple[str, ...]) -> tuple[str, ...]:
 
 def aggregate(figure: Figure, items: Iterable[Contribution], months: tuple[str, ...],
               reference: ReferenceData) -> FigureTable:  # fmt: skip
-    sums: dict[CellKey, int] = defaultdict(int)
-    samples: dict[CellKey, list[int]] = defaultdict(list)
-    units: dict[CellKey, set[str]] = defaultdict(set)
-    seen: dict[str, set[str]] = defaultdict(set)
-    median = figure.kind == "median"  # samples only where a median is taken
+    tally = Tally(figure)
     for c in items:
+        tally.add(c)
+    return tally.table(months, reference)
+
+
+class Tally:
+    """One figure's cells as contributions arrive: sums, units and (medians) samples."""
+
+    def __init__(self, figure: Figure) -> None:
+        self.figure = figure
+        self.sums: dict[CellKey, int] = defaultdict(int)
+        self.samples: dict[CellKey, list[int]] = defaultdict(list)
+        self.units: dict[CellKey, set[str]] = defaultdict(set)
+        self.seen: dict[str, set[str]] = defaultdict(set)
+        self.median = figure.kind == "median"  # samples only where a median is taken
+        self.stock = figure.kind == "stock"
+
+    def add(self, c: Contribution) -> None:
         month = month_of(c.on)
-        periods: tuple[str, ...] = (month,) if figure.kind == "stock" else (month, CUMULATIVE)
-        rows = [(TOTAL, TOTAL)] + [(d, c.attrs[d]) for d in figure.dimensions]
+        periods: tuple[str, ...] = (month,) if self.stock else (month, CUMULATIVE)
+        rows = [(TOTAL, TOTAL)] + [(d, c.attrs[d]) for d in self.figure.dimensions]
         value, unit = c.value, c.unit
         for dimension, row in rows:
-            seen[dimension].add(row)
+            self.seen[dimension].add(row)
             for period in periods:
                 key = (dimension, row, period)
-                sums[key] += value
-                if median:
-                    samples[key].append(value)
-                units[key].add(unit)
-    table_rows = _rows(figure, seen, reference)
-    all_periods = periods_of(figure, months)
-    keys = [(d, r, p) for d, rows in table_rows.items() for r in rows for p in all_periods]
-    keys += [(TOTAL, TOTAL, p) for p in all_periods]
-    if figure.kind == "median":
-        values = {k: (median_low(samples[k]) if samples.get(k) else None) for k in keys}
-    else:
-        values = {k: sums.get(k, 0) for k in keys}
-    return FigureTable(figure.id, all_periods, table_rows, dict(values),
-                       {k: len(units.get(k, ())) for k in keys})  # fmt: skip
+                self.sums[key] += value
+                if self.median:
+                    self.samples[key].append(value)
+                self.units[key].add(unit)
+
+    def table(self, months: tuple[str, ...], reference: ReferenceData) -> FigureTable:
+        figure, samples, units = self.figure, self.samples, self.units
+        table_rows = _rows(figure, self.seen, reference)
+        all_periods = periods_of(figure, months)
+        keys = [(d, r, p) for d, rows in table_rows.items() for r in rows for p in all_periods]
+        keys += [(TOTAL, TOTAL, p) for p in all_periods]
+        if self.median:
+            values = {k: (median_low(samples[k]) if samples.get(k) else None) for k in keys}
+        else:
+            values = {k: self.sums.get(k, 0) for k in keys}
+        return FigureTable(figure.id, all_periods, table_rows, dict(values),
+                           {k: len(units.get(k, ())) for k in keys})  # fmt: skip
 
 
 def _rows(figure: Figure, seen: dict[str, set[str]],

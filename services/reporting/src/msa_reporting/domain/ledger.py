@@ -10,9 +10,10 @@ from msa_reporting.domain.world import Occurrence, World
 
 
 def hours(w: World, e: ev.HoursAccepted) -> None:
+    s = w.shared
     entry = Occurrence(
-        e.service_date, e.case_id, value=e.minutes_billable, provider=e.provider_id,
-        domain=e.domain.value, activity=e.activity,
+        s(e.service_date), s(e.case_id), value=e.minutes_billable, provider=s(e.provider_id),
+        domain=e.domain.value, activity=s(e.activity),
     )  # fmt: skip
     w.once("hours", f"{e.provider_id}/{e.entry_id}", entry)  # entry ids are per provider
 

@@ -7,7 +7,7 @@ zero agree whatever order the partitions were interleaved in when they were cons
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from msa_contracts.events import (
     ArrivalRegistered,
@@ -39,6 +39,7 @@ INPUTS: tuple[type[Event], ...] = (
     MentorMatched, ReferralRecorded, HoursAccepted, InvoiceIssued, InvoiceCorrected, DayStarted,
 )  # fmt: skip
 INPUT_TYPES = frozenset(cls.ce_type() for cls in INPUTS)
+_INPUT_CLASSES = frozenset(INPUTS)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,9 @@ class Stored:
     offset: int
     event_id: str
     event: Event
+    #: the record's JSON value when it is the current version's body (validated into
+    #: ``event``); archived as is instead of serialising ``event`` again
+    raw: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -62,7 +66,7 @@ class Stored:
 
 
 def is_input(event: Event) -> bool:
-    return type(event) in INPUTS
+    return type(event) in _INPUT_CLASSES
 
 
 def canonical(events: dict[str, Stored]) -> list[Stored]:

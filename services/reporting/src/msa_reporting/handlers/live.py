@@ -1,10 +1,15 @@
-"""The live projection: the stored events in memory, recomputed after each quiet spell.
+"""The live projection: consumed events folded into one in-memory world as they come.
 
-Handlers add events as they commit; ``run`` waits until none arrived for ``quiet_s``,
-recomputes every figure with the pure ``project`` (in a worker thread), and in one
-transaction replaces the table documents that changed, records the measure outcomes that
-changed and puts them in the outbox for the compacted topic. Every ``reconcile_s`` it
-re-reads the stored events, so events stored by another instance are not missed.
+Handlers store each input event (in the kit's transaction, so the store holds exactly the
+committed events) and fold it at once into the world, as the replay does; an event is
+folded once per partition position (the last folded offset per partition), so a retried
+transaction folds nothing twice. On start the world is rebuilt from the store, streamed in
+per-partition offset order: a SIGKILL loses or doubles nothing. ``run`` waits until no event
+arrived for ``quiet_s`` (at most ten spells), computes the figures from the world (in a
+worker thread; events arriving meanwhile wait in a small pending list and are folded right
+after), and in one transaction replaces the table documents that changed, records the
+measure outcomes that changed and puts them in the outbox for the compacted topic. Every
+``reconcile_s`` it folds stored events past its offsets (another instance's partitions).
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.domain.fold import apply
 from msa_reporting.domain.outcomes import Outcome, changed
-from msa_reporting.domain.projection import Figures, project
+from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.stored import Stored
+from msa_reporting.domain.world import World
 
 log = get_logger("msa_reporting.live")
 
@@ -43,24 +50,46 @@ class LiveProjection:
     quiet_s: float = 0.5
     reconcile_s: float = 60.0
     on_commit: Callable[[], None] = lambda: None
-    events: dict[str, Stored] = field(default_factory=dict)
+    world: World = field(default_factory=World)
+    folded: dict[tuple[str, int], int] = field(default_factory=dict)  # last offset folded
+    count: int = 0
     emitted: dict[str, Outcome] = field(default_factory=dict)
     current: Figures | None = None
     refreshes: int = 0
+    _pending: list[Stored] | None = None  # while figures are computed from the world
     _dirty: asyncio.Event = field(default_factory=asyncio.Event)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _task: asyncio.Task[None] | None = None
 
     def add(self, stored: Stored) -> None:
-        if stored.key not in self.events:
-            self.events[stored.key] = stored
-            self._dirty.set()
+        """Fold a consumed event (kept only while figures are being computed)."""
+        if self._pending is not None:
+            self._pending.append(stored)
+        else:
+            self._fold(stored)
+        self._dirty.set()
+
+    def _fold(self, stored: Stored) -> None:
+        partition = (stored.topic, stored.partition)
+        if stored.offset > self.folded.get(partition, -1):
+            apply(self.world, stored.event)
+            self.folded[partition] = stored.offset
+            self.count += 1
 
     async def load(self) -> None:
-        """Read what earlier runs stored and emitted."""
-        self.events.update(await self.store.load_events())
+        """Rebuild the world from what earlier runs stored; read what they emitted."""
+        async for stored in self.store.stream_events():
+            self._fold(stored)
         self.emitted = await self.store.load_outcomes()
         self._dirty.set()
+
+    async def reconcile(self) -> None:
+        """Fold events that another instance stored (partitions past this one's offsets)."""
+        before = self.count
+        async for stored in self.store.stream_events(after=dict(self.folded)):
+            self.add(stored)
+        if self.count != before:
+            self._dirty.set()
 
     async def refresh(self) -> Figures:
         """Recompute, save what changed and emit changed measure outcomes; returns the figures."""
@@ -68,8 +97,15 @@ class LiveProjection:
             return await self._refresh()
 
     async def _refresh(self) -> Figures:
-        snapshot = dict(self.events)
-        figures = await asyncio.to_thread(project, snapshot, self.reference, self.threshold)
+        self._pending = []
+        try:
+            figures = await asyncio.to_thread(
+                figures_of, self.world, self.reference, self.threshold, self.count
+            )
+        finally:
+            pending, self._pending = self._pending, None
+            for stored in pending:
+                self._fold(stored)
         news = changed(figures.outcomes, self.emitted)
         now = self.clock()
 
@@ -82,7 +118,7 @@ class LiveProjection:
         self.on_commit()
         self.emitted.update({o.key: o for o in news})
         self.current, self.refreshes = figures, self.refreshes + 1
-        log.info("figures refreshed", events=len(snapshot), outcomes_emitted=len(news))
+        log.info("figures refreshed", events=figures.events, outcomes_emitted=len(news))
         return figures
 
     async def run(self) -> None:
@@ -92,11 +128,8 @@ class LiveProjection:
                 await asyncio.wait_for(self._dirty.wait(), timeout=self.reconcile_s)
             await self._quiet()
             if asyncio.get_running_loop().time() - last_reconcile >= self.reconcile_s:
-                before = len(self.events)
-                self.events.update(await self.store.load_events())
+                await self.reconcile()
                 last_reconcile = asyncio.get_running_loop().time()
-                if len(self.events) != before:
-                    self._dirty.set()
             if not self._dirty.is_set():
                 continue
             self._dirty.clear()
@@ -110,9 +143,9 @@ class LiveProjection:
     async def _quiet(self) -> None:
         """Wait until no event arrived for ``quiet_s`` (at most 10 quiet spells)."""
         for _ in range(10):
-            count = len(self.events)
+            count = self.count + len(self._pending or ())
             await asyncio.sleep(self.quiet_s)
-            if len(self.events) == count:
+            if self.count + len(self._pending or ()) == count:
                 return
 
     def start(self) -> None:

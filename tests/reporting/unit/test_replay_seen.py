@@ -1,0 +1,27 @@
+"""The replay keeps each event's first delivery per topic, as the live inbox does."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from msa_reporting.domain.stored import Stored
+from msa_reporting.replay import Seen
+
+from tests.reporting import builders as b
+
+ID = "3f2b8c1e-0a4d-4e5f-9b6a-7c8d9e0f1a2b"
+
+
+def at(topic: str, offset: int, event_id: str) -> Stored:
+    return Stored(topic, 0, offset, event_id, b.tick(date(2024, 1, 1)))
+
+
+def test_a_redelivered_event_id_is_dropped_per_topic_and_other_ids_are_kept() -> None:
+    seen = Seen()
+    kept = [seen.first(s) for s in (
+        at("a", 0, ID), at("a", 7, ID), at("b", 0, ID),  # same id on another topic: kept
+        at("a", 1, ID.upper()), at("a", 2, ID.upper()),  # not canonical: compared as text
+        at("a", 3, "evt-1"), at("a", 4, "evt-1"), at("a", 5, "evt-2"),
+    )]  # fmt: skip
+    assert kept == [True, False, True, True, False, True, False, True]
+    assert seen.count == 5
