@@ -16,7 +16,7 @@ from msa_kit.auth import Role
 from rich.console import Console
 from rich.table import Table
 
-from msa_ops.infra import InfraError, start_infra
+from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
 from msa_ops.sim.run import simulate
@@ -83,11 +83,7 @@ def demo(
     """Start the broker, the store and the services; simulate a month; print what happened."""
     began = time.monotonic()
     settings = InfraSettings.from_env()
-    try:
-        infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))
-    except InfraError as exc:
-        console.print(f"[bold red]error:[/bold red] {exc}")
-        raise typer.Exit(1) from None
+    infra = start_for_command(settings, console)
     console.print(
         f"[green]✓[/green] Kafka {infra.kafka_bootstrap} ({infra.kafka_backend}), "
         f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend})"

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from msa_ops.bench.report import markdown, rich_table
 from msa_ops.bench.run import BenchConfig, run_bench
-from msa_ops.infra import InfraError, start_infra
+from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
 
@@ -40,11 +40,7 @@ def bench(
     if only not in (None, "replay"):
         raise typer.BadParameter("only 'replay' can be run alone", param_hint="--only")
     settings = InfraSettings.from_env()
-    try:
-        infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))
-    except InfraError as exc:
-        console.print(f"[bold red]error:[/bold red] {exc}")
-        raise typer.Exit(1) from None
+    infra = start_for_command(settings, console)
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     run = f"bench{datetime.now(UTC):%Y%m%d%H%M%S}"
     cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run,

@@ -14,7 +14,7 @@ from rich.console import Console
 
 from msa_ops.faults.run import FaultConfig, run_faults
 from msa_ops.faults.summary import print_summary, write_json
-from msa_ops.infra import InfraError, start_infra
+from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
 
@@ -49,11 +49,7 @@ def run(
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # broker restarts are planned
     signal.signal(signal.SIGTERM, _interrupt)  # stop the services on the way out
     settings = InfraSettings.from_env()
-    try:
-        infra = start_infra(settings, report=lambda m: console.print(f"[dim]{m}[/dim]"))
-    except InfraError as exc:
-        console.print(f"[bold red]error:[/bold red] {exc}")
-        raise typer.Exit(2) from None
+    infra = start_for_command(settings, console, exit_code=2)
     var = Path(settings.var_dir)
     keys = ensure_local_keys(var / "keys")
     config = FaultConfig(kills=kills, persons=persons, days=days, seed=seed,

@@ -10,9 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from msa_ops.infra.core import start_infra
+from msa_ops.infra.core import Infra, start_infra
 from msa_ops.infra.errors import InfraError
 from msa_ops.infra.manage import infra_status, stop_infra
+from msa_ops.infra.settings import InfraSettings
 
 infra_app = typer.Typer(help="Start, inspect and stop Kafka and the MongoDB-wire server.")
 console = Console()
@@ -37,6 +38,16 @@ def _table(last: str) -> Table:
     table.add_column("address", overflow="fold")
     table.add_column(last)
     return table
+
+
+def start_for_command(settings: InfraSettings, out: Console, *, exit_code: int = 1) -> Infra:
+    """Start (or reuse) the broker and store for a command, reporting progress on ``out``;
+    an infrastructure error is printed and ends the command with ``exit_code``."""
+    try:
+        return start_infra(settings, report=lambda m: out.print(f"[dim]{m}[/dim]"))
+    except InfraError as exc:
+        out.print(f"[bold red]error:[/bold red] {exc}")
+        raise typer.Exit(exit_code) from None
 
 
 @infra_app.command()
