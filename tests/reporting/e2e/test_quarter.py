@@ -11,7 +11,6 @@ placement model in ``msa_ops.sim.placement_figures``; their docstrings say how.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from msa_contracts.events import (
     CaseWaitlisted,
 )
 from msa_contracts.reference import ReferenceData
+from msa_ops.faults.settle import settled_tables
 from msa_ops.keys import LocalKeys
 from msa_ops.sim.figures import (
     CUMULATIVE,
@@ -43,7 +43,7 @@ from msa_ops.sim.scenario import ScenarioConfig
 from msa_ops.sim.truth import Observed, Truth
 from msa_ops.stack import Stack
 from msa_reporting.domain.table import FigureTable, PublishedTable
-from msa_reporting.readout import published_figures, true_figures
+from msa_reporting.readout import published_figures
 
 from tests.reporting.e2e.conftest import HOLD_DAYS
 
@@ -68,19 +68,6 @@ class Quarter:
     seconds: dict[str, float]
 
 
-async def settled(uri: str, database: str, pause_s: float = 2.0, limit_s: float = 120.0) -> Tables:
-    """Reporting's true tables once two consecutive readings ``pause_s`` apart are equal."""
-    deadline = time.monotonic() + limit_s
-    previous = await true_figures(uri, database)
-    while time.monotonic() < deadline:
-        await asyncio.sleep(pause_s)
-        current = await true_figures(uri, database)
-        if current and current == previous:
-            return current
-        previous = current
-    raise AssertionError(f"reporting did not settle within {limit_s}s")
-
-
 @pytest.fixture(scope="module")
 async def quarter(
     infra: Any, stack: Stack, keys: LocalKeys, reference: ReferenceData, run_id: str
@@ -90,7 +77,7 @@ async def quarter(
                                      intake_url=stack["intake"].url)  # fmt: skip
     simulated = time.monotonic()
     database = f"{run_id}_reporting"
-    figures = await settled(infra.mongodb_uri, database)
+    figures: Tables = await settled_tables(infra.mongodb_uri, database, limit_s=120.0)
     published = await published_figures(infra.mongodb_uri, database)
     seconds = {"simulate": simulated - began, "settle": time.monotonic() - simulated}
     model = truth.placement(reference)
