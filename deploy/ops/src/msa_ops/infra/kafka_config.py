@@ -49,8 +49,14 @@ def render_properties(settings: InfraSettings, data: Path) -> str:
 
 
 def new_cluster_id() -> str:
-    """Return a random Kafka cluster id (base64url of 16 random bytes, like Uuid.randomUuid)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """Return a random Kafka cluster id (base64url of 16 random bytes, like Uuid.randomUuid).
+
+    Like Kafka's own, never one that starts with '-': the storage tool would read it as an
+    option ("--cluster-id: expected one argument"), which failed one start in 64."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def format_storage(java_base: list[str], properties: Path) -> str:
