@@ -21,6 +21,11 @@ advertised.listeners=PLAINTEXT://127.0.0.1:{port}
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+"""
+
+# What both local brokers (this one and the SASL/ACL one of msa_ops.infra.secure_config) share:
+# a single combined node on one disk, every internal topic with one replica, quick to restart.
+SINGLE_NODE = """\
 log.dirs={data}
 num.partitions=1
 default.replication.factor=1
@@ -36,16 +41,15 @@ broker.session.timeout.ms=4000
 broker.heartbeat.interval.ms=1000
 auto.create.topics.enable=false
 num.network.threads=2
-num.io.threads=4
+num.io.threads={io_threads}
 log.cleaner.dedupe.buffer.size=16777216
 """
 
 
 def render_properties(settings: InfraSettings, data: Path) -> str:
     """Return server.properties for a single combined node on 127.0.0.1."""
-    return _PROPERTIES.format(
-        port=settings.kafka_port, controller=settings.controller_port, data=data
-    )
+    head = _PROPERTIES.format(port=settings.kafka_port, controller=settings.controller_port)
+    return head + SINGLE_NODE.format(data=data, io_threads=4)
 
 
 def new_cluster_id() -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from msa_ops.infra.errors import InfraError
+from msa_ops.infra.kafka_config import SINGLE_NODE
 
 ADMIN = "admin"
 MECHANISM = "SCRAM-SHA-512"
@@ -42,23 +43,7 @@ listener.name.controller.plain.sasl.jaas.config={controller_jaas}
 authorizer.class.name={authorizer}
 super.users=User:{admin}
 allow.everyone.if.no.acl.found=false
-log.dirs={data}
-num.partitions=1
-default.replication.factor=1
-min.insync.replicas=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
 offsets.topic.num.partitions=1
-broker.session.timeout.ms=4000
-broker.heartbeat.interval.ms=1000
-auto.create.topics.enable=false
-num.network.threads=2
-num.io.threads=2
-log.cleaner.dedupe.buffer.size=16777216
 """
 
 
@@ -109,7 +94,6 @@ def render_secure_properties(port: int, controller: int, data: Path, admin_passw
     return _PROPERTIES.format(
         port=port,
         controller=controller,
-        data=data,
         admin=ADMIN,
         mechanism=MECHANISM,
         mechanism_lower=MECHANISM.lower(),
@@ -118,7 +102,7 @@ def render_secure_properties(port: int, controller: int, data: Path, admin_passw
         controller_jaas=(
             f'{_PLAIN_LOGIN} required username="{ADMIN}" password="{pw}" user_{ADMIN}="{pw}";'
         ),
-    )
+    ) + SINGLE_NODE.format(data=data, io_threads=2)
 
 
 def scram_arguments(passwords: Mapping[str, str]) -> list[str]:
