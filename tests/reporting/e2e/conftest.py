@@ -4,36 +4,20 @@ entries for 5 clock days so that held entries are answered inside the simulated 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from msa_contracts.reference import ReferenceData, load_reference
-from msa_ops.keys import LocalKeys, ensure_local_keys
+from msa_ops.keys import LocalKeys
 from msa_ops.stack import Stack
 
-from tests.e2e.reference import small_capacity_reference
+from tests.e2e.stacks import keys, reference, reference_dir, started_stack
 
+__all__ = ["HOLD_DAYS", "keys", "reference", "reference_dir", "run_id", "stack"]
 HOLD_DAYS = 5
 SERVICES = ["intake", "casework", "billing", "reporting"]
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> LocalKeys:
-    return ensure_local_keys(tmp_path_factory.mktemp("keys"))
-
-
-@pytest.fixture(scope="module")
-def reference_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return small_capacity_reference(tmp_path_factory.mktemp("reference"))
-
-
-@pytest.fixture(scope="module")
-def reference(reference_dir: Path) -> ReferenceData:
-    return load_reference(reference_dir)
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +31,9 @@ async def stack(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[Stack]:  # fmt: skip
     """Reporting's database is ``<run_id>_reporting``."""
-    env = {**infra.env(), **keys.service_env(), "MSA_REFERENCE_DIR": str(reference_dir),
-           "BILLING_HOLD_DAYS": str(HOLD_DAYS)}  # fmt: skip
-    stack = await Stack.fresh(
-        SERVICES, run=run_id, bootstrap=infra.kafka_bootstrap, env=env,
+    async with started_stack(
+        SERVICES, infra=infra, keys=keys, reference_dir=reference_dir, run=run_id,
         log_dir=tmp_path_factory.mktemp("logs"), base_port=18400,
-    )  # fmt: skip
-    try:
-        await asyncio.to_thread(stack.start)
-        yield stack
-    finally:
-        await asyncio.to_thread(stack.stop)
+        env={"BILLING_HOLD_DAYS": str(HOLD_DAYS)},
+    ) as running:  # fmt: skip
+        yield running
