@@ -7,15 +7,13 @@ import time
 from collections.abc import Mapping
 from typing import Protocol
 
-from msa_ops.infra.aio import run_sync
 from msa_ops.infra.containers import ContainerServer, docker_available
 from msa_ops.infra.errors import InfraError
 from msa_ops.infra.java import Reporter
 from msa_ops.infra.kafka_local import LocalKafka
 from msa_ops.infra.mongo_local import LocalMongo
-from msa_ops.infra.mongo_rs import ping
+from msa_ops.infra.probes import answers
 from msa_ops.infra.settings import BACKEND_ENV, KAFKA_ENV, MONGO_ENV, InfraSettings
-from msa_ops.infra.topics import probe_kafka
 
 
 class Component(Protocol):
@@ -74,13 +72,7 @@ class External:
 
     def healthy(self) -> bool:
         """True when the server answers."""
-        if self.name == "mongo":
-            return ping(self.address)
-        try:
-            run_sync(lambda: probe_kafka(self.address, timeout_ms=2000))
-        except Exception:
-            return False
-        return True
+        return answers(self.name, self.address)
 
     def _refuse(self) -> bool:
         raise InfraError(f"{self.name} comes from {self.env_var} and is not managed here")

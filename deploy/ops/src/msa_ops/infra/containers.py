@@ -11,11 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from msa_ops.infra.aio import run_sync
 from msa_ops.infra.container_specs import MONGO_INNER_PORT, start_container
 from msa_ops.infra.errors import InfraError
-from msa_ops.infra.mongo_rs import ensure_primary, ping
-from msa_ops.infra.topics import probe_kafka
+from msa_ops.infra.mongo_rs import ensure_primary
+from msa_ops.infra.probes import answers
 
 
 def docker_available() -> bool:
@@ -91,13 +90,7 @@ class ContainerServer:
 
     def healthy(self) -> bool:
         """True when the service in the container answers."""
-        if self.name == "mongo":
-            return ping(self.address)
-        try:
-            run_sync(lambda: probe_kafka(self.address, timeout_ms=2000))
-        except Exception:
-            return False
-        return True
+        return answers(self.name, self.address)
 
     def stop(self) -> bool:
         """Remove the container together with its data (what `msa infra down` does)."""

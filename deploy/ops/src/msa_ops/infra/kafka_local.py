@@ -14,6 +14,7 @@ from msa_ops.infra.kafka_config import (
     render_properties,
 )
 from msa_ops.infra.ports import port_open, wait_port_free
+from msa_ops.infra.probes import kafka_answers
 from msa_ops.infra.procs import ManagedProcess, log_tail
 from msa_ops.infra.settings import CONTROLLER_PORT_ENV, KAFKA_PORT_ENV, InfraSettings
 from msa_ops.infra.topics import probe_kafka
@@ -132,11 +133,7 @@ class LocalKafka:
 
     def healthy(self) -> bool:
         """True when the broker answers a metadata call."""
-        try:
-            run_sync(lambda: probe_kafka(self.address, timeout_ms=2000))
-        except Exception:
-            return False
-        return True
+        return kafka_answers(self.address)
 
     def stop(self) -> bool:
         """Controlled shutdown (SIGTERM, then SIGKILL after the stop timeout)."""
