@@ -16,7 +16,7 @@ from msa_contracts.reference import ReferenceData
 from msa_reporting.domain.dimensions import NONE_PROVIDER, UNKNOWN
 from msa_reporting.domain.figures import ACTIVITIES
 from msa_reporting.domain.periods import stock_day
-from msa_reporting.domain.world import WAITING, Occurrence, World
+from msa_reporting.domain.world import WAITING, CaseFile, Occurrence, World
 
 
 @dataclass(frozen=True)
@@ -70,28 +70,60 @@ class Joiner:
 
 def contributions(world: World, reference: ReferenceData, months: tuple[str, ...],
                   as_of: date) -> Iterator[Contribution]:  # fmt: skip
-    """Every contribution to every figure; stocks are counted on each month's last day."""
+    """Every contribution to every figure, those of one unit (person, or case where no
+    person is known) one after another; stocks are counted on each month's last day."""
     join = Joiner(world, reference)
-    for kind, figure in FLOWS.items():
-        for o in world.of(kind):
+    days = [stock_day(month, as_of) for month in months]
+    for flows, case_ids in _by_unit(world).values():
+        for figure, o in flows:
             yield join.contribution(figure, o, o.on)
-    for o in world.of("hours"):
-        yield join.contribution(ACTIVITIES[o.activity or "direct"], o, o.on)
-    for month in months:
-        day = stock_day(month, as_of)
-        for case_id, case in sorted(world.cases.items()):
-            if case.opened_on is None or case.opened_on > day:
-                continue
-            if case.closed_on is not None and case.closed_on <= day:
-                continue
-            here = Occurrence(day, case_id)
-            yield join.contribution("open_cases", here, day)
-            if case.holders.at(day) == WAITING:
-                yield join.contribution("waiting", here, day)
+        for case_id in case_ids:
+            for entry in world.hours.of(case_id):
+                hours = Occurrence(entry.on, case_id, value=entry.minutes, provider=entry.provider,
+                                   domain=entry.domain, activity=entry.activity)  # fmt: skip
+                yield join.contribution(ACTIVITIES[entry.activity], hours, entry.on)
+            case = world.cases.get(case_id)
+            if case is not None:
+                yield from _stocks(join, case_id, case, days)
 
 
-def business_days(world: World) -> list[date]:
-    """Every business date the figures use, to span the months reported."""
+def _stocks(join: Joiner, case_id: str, case: CaseFile, days: list[date]) -> Iterator[Contribution]:
+    for day in days:
+        if case.opened_on is None or case.opened_on > day:
+            continue
+        if case.closed_on is not None and case.closed_on <= day:
+            continue
+        here = Occurrence(day, case_id)
+        yield join.contribution("open_cases", here, day)
+        if case.holders.at(day) == WAITING:
+            yield join.contribution("waiting", here, day)
+
+
+Group = tuple[list[tuple[str, Occurrence]], list[str]]
+
+
+def _by_unit(world: World) -> dict[str, Group]:
+    """Per unit: its flow facts (by reference, nothing copied) and its cases."""
+    groups: dict[str, Group] = {}
+    for kind, figure in FLOWS.items():
+        for o in world.outcomes.get(kind, {}).values():
+            groups.setdefault(unit_of(world, o.person_ref, o.case_id), ([], []))[0].append(
+                (figure, o)
+            )
+    for case_id in world.cases.keys() | world.hours.by_case.keys():
+        groups.setdefault(unit_of(world, None, case_id), ([], []))[1].append(case_id)
+    return groups
+
+
+def unit_of(world: World, person_ref: str | None, case_id: str | None) -> str:
+    """Whose a fact is: its person, else its case's person, else its case."""
+    case = world.cases.get(case_id) if case_id else None
+    return person_ref or (case.person_ref if case else None) or case_id or UNKNOWN
+
+
+def business_span(world: World) -> tuple[date, date] | None:
+    """The first and last business date the figures use, to span the months reported."""
     days = [o.on for kind in world.outcomes.values() for o in kind.values()]
     days += [c.opened_on for c in world.cases.values() if c.opened_on is not None]
-    return days + ([world.clock] if world.clock else [])
+    days += [d for d in (world.hours.first_day, world.hours.last_day, world.clock) if d]
+    return (min(days), max(days)) if days else None

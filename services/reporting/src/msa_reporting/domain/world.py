@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TypeVar
 
+from msa_reporting.domain.hours import HourBook
 from msa_reporting.domain.timeline import Timeline
 
-T = TypeVar("T")
 WAITING = "-"  # the holder of a case without a provider: the waiting list
 
 
@@ -49,13 +48,8 @@ class World:
     persons: dict[str, PersonFile] = field(default_factory=dict)
     cases: dict[str, CaseFile] = field(default_factory=dict)
     outcomes: dict[str, dict[str, Occurrence]] = field(default_factory=dict)
+    hours: HourBook = field(default_factory=HourBook)
     clock: date | None = None
-    _shared: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
-
-    def shared(self, value: T) -> T:
-        """One object per equal value (ids, names, days): memory grows with what is
-        distinct, not with the events that repeat it."""
-        return self._shared.setdefault(value, value)  # type: ignore[return-value]
 
     def person(self, ref: str) -> PersonFile:
         return self.persons.setdefault(ref, PersonFile())
