@@ -22,21 +22,37 @@ Document = dict[str, Any]
 def event_doc(s: Stored) -> Document:
     return {
         "_id": s.key, "topic": s.topic, "partition": s.partition, "offset": s.offset,
-        "event_id": s.event_id, "type": s.event.ce_type(),
-        "body": s.raw if s.raw is not None else s.event.model_dump_json(),
+        "event_id": s.event_id, "type": s.event.ce_type(), "body": body_of(s).decode(),
     }  # fmt: skip
+
+
+def body_of(s: Stored) -> bytes:
+    """The event's JSON: the record's own bytes when they are the current version's body."""
+    return s.raw if s.raw is not None else s.event.model_dump_json().encode()
 
 
 _PACKED = ("_id", "topic", "partition", "offset", "event_id", "type", "body")
 
 
-def packed(stored: list[Stored]) -> bytes:
-    """Many event documents as one JSON array of rows: one opaque value for the store."""
-    return json.dumps([[d[k] for k in _PACKED] for d in map(event_doc, stored)]).encode()
+def packed(stored: list[Stored]) -> tuple[bytes, bytes]:
+    """Many event documents as two opaque values for the store: their attributes as one JSON
+    array of rows (the body's length last) and their bodies back to back, as received."""
+    bodies = [body_of(s) for s in stored]
+    rows = [[s.key, s.topic, s.partition, s.offset, s.event_id, s.event.ce_type(), len(body)]
+            for s, body in zip(stored, bodies, strict=True)]  # fmt: skip
+    return json.dumps(rows).encode(), b"".join(bodies)
 
 
-def unpacked(blob: bytes) -> list[Document]:
-    return [dict(zip(_PACKED, row, strict=True)) for row in json.loads(blob)]
+def unpacked(blob: bytes, bodies: bytes | None = None) -> list[Document]:
+    """The documents of ``packed``; without ``bodies`` an earlier form (each body as text in
+    its row)."""
+    if bodies is None:
+        return [dict(zip(_PACKED, row, strict=True)) for row in json.loads(blob)]
+    found, at = [], 0
+    for *attrs, length in json.loads(blob):
+        found.append(dict(zip(_PACKED, (*attrs, bodies[at : at + length]), strict=True)))
+        at += length
+    return found
 
 
 def stored_of(doc: Document) -> Stored | None:
