@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from msa_reporting.domain.stored import Stored
-from msa_reporting.replay import Seen
+from msa_reporting.replay_fold import Seen
 
 from tests.reporting import builders as b
 

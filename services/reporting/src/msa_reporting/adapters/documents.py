@@ -55,6 +55,18 @@ def unpacked(blob: bytes, bodies: bytes | None = None) -> list[Document]:
     return found
 
 
+def without(blob: bytes, bodies: bytes, records: set[tuple[str, int, int]]) -> tuple[bytes, bytes]:
+    """``packed`` values without the given records (topic, partition, offset)."""
+    rows, kept, at = [], [], 0
+    for row in json.loads(blob):
+        length = row[-1]
+        if (row[1], row[2], row[3]) not in records:
+            rows.append(row)
+            kept.append(bodies[at : at + length])
+        at += length
+    return json.dumps(rows).encode(), b"".join(kept)
+
+
 def stored_of(doc: Document) -> Stored | None:
     resolved = DEFAULT_REGISTRY.resolve(doc["type"])
     if resolved is None:

@@ -4,6 +4,11 @@ Each accepted entry is one 64-bit number in its case's array (day, kind, minutes
 kind is one (provider, domain, activity) of the few the log names, so an entry costs
 8 bytes instead of an object with its own attributes. Hours are only ever summed, so an
 entry of more minutes than one number holds is kept as several that add up to it.
+
+A repeated entry key counts once (the first). The live projection checks each key as it
+folds; the replay cannot keep a million keys in memory, so its book folds every entry
+(``keys=None``) and later drops those that repeat an earlier one (``drop``), as worked
+out on disk by ``adapters.entry_spill``.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ Kind = tuple[str, str, str]  # provider, domain, activity
 _MINUTE_BITS, _KIND_BITS = 25, 16
 _MAX_MINUTES = (1 << _MINUTE_BITS) - 1
 _MAX_KINDS = 1 << _KIND_BITS
+_DROPPED = -1  # every kept entry is a non-negative number
 
 
 class TooManyKinds(RuntimeError):
@@ -41,13 +47,16 @@ class HourBook:
 
     by_case: dict[str, array[int]] = field(default_factory=dict)
     kinds: list[Kind] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set, repr=False)
+    keys: set[str] | None = field(default_factory=set, repr=False)  # None: settled later
     first_day: date | None = None
     last_day: date | None = None
     _kind_of: dict[Kind, int] = field(default_factory=dict, repr=False, compare=False)
 
     def first(self, key: str) -> bool:
-        """True once per entry key: a repeated entry counts once."""
+        """True once per entry key: a repeated entry counts once (always true without keys:
+        repeats are dropped later)."""
+        if self.keys is None:
+            return True
         if key in self.keys:
             return False
         self.keys.add(key)
@@ -67,8 +76,32 @@ class HourBook:
         self.first_day = on if self.first_day is None else min(self.first_day, on)
         self.last_day = on if self.last_day is None else max(self.last_day, on)
 
+    def size(self, case_id: str) -> int:
+        """How many numbers the case's entries take (an entry's place is from one size to
+        the next)."""
+        return len(self.by_case.get(case_id, ()))
+
+    def drop(self, case_id: str, start: int, stop: int) -> None:
+        """Forget the entry at ``start:stop`` of the case (a repeat found later)."""
+        entries = self.by_case[case_id]
+        for index in range(start, stop):
+            entries[index] = _DROPPED
+
+    def respan(self) -> None:
+        """First and last day from the entries kept (after ``drop``)."""
+        low, high = date.max.toordinal() + 1, 0
+        for entries in self.by_case.values():
+            for packed in entries:
+                if packed != _DROPPED:
+                    day = packed >> (_KIND_BITS + _MINUTE_BITS)
+                    low, high = min(low, day), max(high, day)
+        self.first_day = date.fromordinal(low) if high else None
+        self.last_day = date.fromordinal(high) if high else None
+
     def of(self, case_id: str) -> Iterator[Entry]:
         for packed in self.by_case.get(case_id, ()):
+            if packed == _DROPPED:
+                continue
             rest, minutes = packed >> _MINUTE_BITS, packed & _MAX_MINUTES
             provider, domain, activity = self.kinds[rest & (_MAX_KINDS - 1)]
             yield Entry(date.fromordinal(rest >> _KIND_BITS), provider, domain, activity, minutes)
