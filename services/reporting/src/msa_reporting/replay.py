@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from msa_contracts.reference import ReferenceData, load_reference
@@ -64,7 +67,8 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
             raise NotEmpty(f"database {database!r} is not empty (use --drop)")
         t0 = time.monotonic()
         store = ProjectionStore(client[database])
-        world, counter, events = await _fold_log(settings, store, batch, progress)
+        with _collecting_less():
+            world, counter, events = await _fold_log(settings, store, batch, progress)
         t1 = time.monotonic()
         figures = figures_of(world, reference, settings.suppression_threshold, events)
         t2 = time.monotonic()
@@ -101,6 +105,21 @@ async def _fold_log(settings: ReportingSettings, store: ProjectionStore, batch: 
         repeated.setdefault(place.chunk, set()).add((place.topic, place.partition, place.offset))
     await store.drop_from_chunks(repeated)
     return folding.world, counter, folding.events
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """The fold decodes a million short-lived events and keeps little of them: collecting
+    the young generation every 700 allocations (and now and then everything) cost about a
+    quarter of the replay's CPU. What exists before is frozen, out of every collection."""
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
 
 
 def main(argv: list[str] | None = None) -> None:

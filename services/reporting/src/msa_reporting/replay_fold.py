@@ -8,8 +8,6 @@ then exactly the one that folding first deliveries one by one gives.
 
 from __future__ import annotations
 
-import uuid
-
 from msa_contracts.events import HoursAccepted
 
 from msa_reporting.adapters.entry_spill import EntrySpill, Place, Settled
@@ -80,12 +78,21 @@ class Seen:
     def has(self, key: str) -> bool:
         """Whether the event ``Stored.key`` (topic and event id) was delivered."""
         topic, _, event_id = key.partition("/")
-        return _compact(event_id) in self._ids.get(topic, ())
+        ids = self._ids.get(topic)
+        return ids is not None and _compact(event_id) in ids
 
 
 def _compact(event_id: str) -> int | str:
-    try:
-        number = uuid.UUID(event_id)
-    except ValueError:
+    """A canonical UUID (lower-case hex, dashes at 8, 13, 18, 23) as its number, as
+    ``str(uuid.UUID(event_id)) == event_id`` decides, without building the UUID."""
+    if len(event_id) != 36 or not event_id[8] == event_id[13] == event_id[18] == "-":
         return event_id
-    return number.int if str(number) == event_id else event_id
+    digits = event_id.replace("-", "")
+    if event_id[23] != "-" or len(digits) != 32 or not digits.isascii():
+        return event_id
+    if not digits.isalnum() or digits.lower() != digits:
+        return event_id
+    try:
+        return int(digits, 16)
+    except ValueError:  # letters past f
+        return event_id

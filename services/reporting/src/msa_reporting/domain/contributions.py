@@ -49,23 +49,48 @@ class Joiner:
     def contribution(self, figure: str, o: Occurrence, day: date) -> Contribution:
         case = self.world.cases.get(o.case_id) if o.case_id else None
         ref = o.person_ref or (case.person_ref if case else None)
+        district, region, group = self.place(case, ref, day)
+        holder = case.holders.at(day) if case else None
+        measure = o.measure or UNKNOWN
+        attrs = {
+            "district": district, "region": region, "status_group": group,
+            "provider": o.provider or holder or NONE_PROVIDER,
+            "measure": measure, "field": self.fields.get(measure, UNKNOWN),
+            "domain": o.domain or UNKNOWN,
+        }  # fmt: skip
+        return Contribution(figure, o.on, o.value, ref or o.case_id or UNKNOWN, attrs)
+
+    def place(self, case: CaseFile | None, ref: str | None, day: date) -> tuple[str, str, str]:
+        """District, region and status group of a case's person on ``day``."""
         person = self.world.persons.get(ref) if ref else None
         district = (person.districts.at(day) if person else None) or (
             case.district if case else None
         )
         status = person.statuses.at(day) if person else None
-        holder = case.holders.at(day) if case else None
-        measure = o.measure or UNKNOWN
-        attrs = {
-            "district": district or UNKNOWN,
-            "region": self.regions.get(district or "", UNKNOWN),
-            "status_group": self.groups.get(status or "", UNKNOWN),
-            "provider": o.provider or holder or NONE_PROVIDER,
-            "measure": measure,
-            "field": self.fields.get(measure, UNKNOWN),
-            "domain": o.domain or UNKNOWN,
-        }
-        return Contribution(figure, o.on, o.value, ref or o.case_id or UNKNOWN, attrs)
+        return (district or UNKNOWN, self.regions.get(district or "", UNKNOWN),
+                self.groups.get(status or "", UNKNOWN))  # fmt: skip
+
+    def hours(self, case_id: str) -> Iterator[Contribution]:
+        """A case's hours as ``contribution`` joins them, summed per figure, month and row
+        first: hours are flows of one unit (the case's), so every cell gets the same sum
+        and units either way, from far fewer contributions."""
+        case = self.world.cases.get(case_id)
+        ref = case.person_ref if case else None
+        places: dict[date, tuple[str, str, str]] = {}
+        sums: dict[tuple[str, date, str, str, str, str, str], int] = {}
+        for e in self.world.hours.of(case_id):
+            place = places.get(e.on) or places.setdefault(e.on, self.place(case, ref, e.on))
+            holder = case.holders.at(e.on) if case and not e.provider else None
+            key = (ACTIVITIES[e.activity], e.on.replace(day=1), *place,
+                   e.provider or holder or NONE_PROVIDER, e.domain or UNKNOWN)  # fmt: skip
+            sums[key] = sums.get(key, 0) + e.minutes
+        field = self.fields.get(UNKNOWN, UNKNOWN)
+        for (figure, month, district, region, group, provider, domain), minutes in sums.items():
+            attrs = {
+                "district": district, "region": region, "status_group": group,
+                "provider": provider, "measure": UNKNOWN, "field": field, "domain": domain,
+            }  # fmt: skip
+            yield Contribution(figure, month, minutes, ref or case_id, attrs)
 
 
 def contributions(world: World, reference: ReferenceData, months: tuple[str, ...],
@@ -78,10 +103,7 @@ def contributions(world: World, reference: ReferenceData, months: tuple[str, ...
         for figure, o in flows:
             yield join.contribution(figure, o, o.on)
         for case_id in case_ids:
-            for entry in world.hours.of(case_id):
-                hours = Occurrence(entry.on, case_id, value=entry.minutes, provider=entry.provider,
-                                   domain=entry.domain, activity=entry.activity)  # fmt: skip
-                yield join.contribution(ACTIVITIES[entry.activity], hours, entry.on)
+            yield from join.hours(case_id)
             case = world.cases.get(case_id)
             if case is not None:
                 yield from _stocks(join, case_id, case, days)
