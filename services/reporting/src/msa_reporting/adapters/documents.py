@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from msa_contracts.events import Event
 from msa_contracts.registry import DEFAULT_REGISTRY
 
 from msa_reporting.domain.outcomes import Outcome
@@ -38,9 +39,17 @@ def packed(stored: list[Stored]) -> tuple[bytes, bytes]:
     """Many event documents as two opaque values for the store: their attributes as one JSON
     array of rows (the body's length last) and their bodies back to back, as received."""
     bodies = [body_of(s) for s in stored]
-    rows = [[s.key, s.topic, s.partition, s.offset, s.event_id, s.event.ce_type(), len(body)]
+    rows = [[s.key, s.topic, s.partition, s.offset, s.event_id, _type(s), len(body)]
             for s, body in zip(stored, bodies, strict=True)]  # fmt: skip
     return json.dumps(rows).encode(), b"".join(bodies)
+
+
+_TYPES: dict[type[Event], str] = {}
+
+
+def _type(s: Stored) -> str:
+    cls = type(s.event)
+    return _TYPES.get(cls) or _TYPES.setdefault(cls, cls.ce_type())
 
 
 def unpacked(blob: bytes, bodies: bytes | None = None) -> list[Document]:

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 BUCKETS = 128
 _PLAIN = frozenset('\t\n\r\\"')  # text with none of these is written as it is
@@ -29,8 +29,7 @@ class ReusedEventId(RuntimeError):
     inbox would have dropped that later event, which the replay has folded already."""
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """Where a folded entry sits: its case and numbers ``start:stop`` in the hour book, and
     its record (archive chunk, topic, partition, offset)."""
 

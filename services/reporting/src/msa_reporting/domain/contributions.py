@@ -8,8 +8,8 @@ ResidenceStatusChanged); the region follows from the district, the field from th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from msa_contracts.reference import ReferenceData
 
@@ -19,8 +19,7 @@ from msa_reporting.domain.periods import stock_day
 from msa_reporting.domain.world import WAITING, CaseFile, Occurrence, World
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     figure: str
     on: date
     value: int

@@ -17,6 +17,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 Kind = tuple[str, str, str]  # provider, domain, activity
 
@@ -30,8 +31,7 @@ class TooManyKinds(RuntimeError):
     """More distinct (provider, domain, activity) than an entry can name."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One accepted entry as the figures read it."""
 
     on: date
