@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
+import pytest
 from msa_reporting.domain.stored import Stored
-from msa_reporting.replay import Seen
+from msa_reporting.replay_fold import Seen, _compact
 
 from tests.reporting import builders as b
 
@@ -25,3 +27,17 @@ def test_a_redelivered_event_id_is_dropped_per_topic_and_other_ids_are_kept() ->
     )]  # fmt: skip
     assert kept == [True, False, True, True, False, True, False, True]
     assert seen.count == 5
+
+
+@pytest.mark.parametrize(
+    "event_id",
+    [ID, ID.upper(), ID.replace("-", ""), "{" + ID + "}", "urn:uuid:" + ID, ID[:-1] + "g",
+     ID[:8] + "_" + ID[9:], ID.replace("-", "+", 1), " " + ID[1:], ID[:9] + "é" + ID[10:],
+     "00000000-0000-0000-0000-000000000000", "evt-1", ""],
+)  # fmt: skip
+def test_an_id_is_compacted_exactly_when_it_is_a_canonical_uuid(event_id: str) -> None:
+    try:
+        canonical = str(uuid.UUID(event_id)) == event_id
+    except ValueError:
+        canonical = False
+    assert _compact(event_id) == (uuid.UUID(event_id).int if canonical else event_id)

@@ -59,14 +59,3 @@ def test_hours_of_two_providers_with_the_same_entry_id_both_count() -> None:
     )
     figures = project(log.stored, reference, K)
     assert figures.true["hours_direct"].values[("total", "total", "cumulative")] == 75
-
-
-def test_hour_entries_share_one_object_per_repeated_id_and_day() -> None:
-    world = World()
-    for event in (b.hours(1, date(2024, 3, 4), 30), b.hours(1, date(2024, 3, 4), 45)):
-        parsed = type(event).model_validate_json(event.model_dump_json())  # as from the log
-        apply(world, parsed)
-    first, second = world.of("hours")
-    assert (first.value, second.value) == (30, 45)
-    assert first.case_id is second.case_id and first.on is second.on
-    assert first.provider is second.provider and first.activity is second.activity

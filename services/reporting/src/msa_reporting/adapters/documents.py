@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from msa_contracts.events import Event
 from msa_contracts.registry import DEFAULT_REGISTRY
 
 from msa_reporting.domain.outcomes import Outcome
@@ -22,21 +23,57 @@ Document = dict[str, Any]
 def event_doc(s: Stored) -> Document:
     return {
         "_id": s.key, "topic": s.topic, "partition": s.partition, "offset": s.offset,
-        "event_id": s.event_id, "type": s.event.ce_type(),
-        "body": s.raw if s.raw is not None else s.event.model_dump_json(),
+        "event_id": s.event_id, "type": s.event.ce_type(), "body": body_of(s).decode(),
     }  # fmt: skip
+
+
+def body_of(s: Stored) -> bytes:
+    """The event's JSON: the record's own bytes when they are the current version's body."""
+    return s.raw if s.raw is not None else s.event.model_dump_json().encode()
 
 
 _PACKED = ("_id", "topic", "partition", "offset", "event_id", "type", "body")
 
 
-def packed(stored: list[Stored]) -> bytes:
-    """Many event documents as one JSON array of rows: one opaque value for the store."""
-    return json.dumps([[d[k] for k in _PACKED] for d in map(event_doc, stored)]).encode()
+def packed(stored: list[Stored]) -> tuple[bytes, bytes]:
+    """Many event documents as two opaque values for the store: their attributes as one JSON
+    array of rows (the body's length last) and their bodies back to back, as received."""
+    bodies = [body_of(s) for s in stored]
+    rows = [[s.key, s.topic, s.partition, s.offset, s.event_id, _type(s), len(body)]
+            for s, body in zip(stored, bodies, strict=True)]  # fmt: skip
+    return json.dumps(rows).encode(), b"".join(bodies)
 
 
-def unpacked(blob: bytes) -> list[Document]:
-    return [dict(zip(_PACKED, row, strict=True)) for row in json.loads(blob)]
+_TYPES: dict[type[Event], str] = {}
+
+
+def _type(s: Stored) -> str:
+    cls = type(s.event)
+    return _TYPES.get(cls) or _TYPES.setdefault(cls, cls.ce_type())
+
+
+def unpacked(blob: bytes, bodies: bytes | None = None) -> list[Document]:
+    """The documents of ``packed``; without ``bodies`` an earlier form (each body as text in
+    its row)."""
+    if bodies is None:
+        return [dict(zip(_PACKED, row, strict=True)) for row in json.loads(blob)]
+    found, at = [], 0
+    for *attrs, length in json.loads(blob):
+        found.append(dict(zip(_PACKED, (*attrs, bodies[at : at + length]), strict=True)))
+        at += length
+    return found
+
+
+def without(blob: bytes, bodies: bytes, records: set[tuple[str, int, int]]) -> tuple[bytes, bytes]:
+    """``packed`` values without the given records (topic, partition, offset)."""
+    rows, kept, at = [], [], 0
+    for row in json.loads(blob):
+        length = row[-1]
+        if (row[1], row[2], row[3]) not in records:
+            rows.append(row)
+            kept.append(bodies[at : at + length])
+        at += length
+    return json.dumps(rows).encode(), b"".join(kept)
 
 
 def stored_of(doc: Document) -> Stored | None:

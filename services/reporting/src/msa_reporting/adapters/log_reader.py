@@ -104,7 +104,7 @@ def _keep(out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str
     except InvalidMessage:
         return
     if is_input(envelope.event):
-        raw = rec.value.decode() if rec.value and _header_type(rec) == envelope.type else None
+        raw = rec.value if rec.value and _header_type(rec) == envelope.type else None
         out.append(Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event, raw))
 
 

@@ -23,7 +23,7 @@ from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
 
 EVENTS, TRUE, PUBLISHED, OUTCOMES, META = "events", "figures", "published", "outcomes", "meta"
-CHUNK, PACKED = "chunk", "packed"
+CHUNK, PACKED, BODIES = "chunk", "packed", "bodies"
 BATCH = 1000
 
 
@@ -70,12 +70,22 @@ class ProjectionStore:
                 yield stored
 
     async def insert_event_chunk(self, number: int, stored: list[Stored]) -> None:
-        """Replay: one document holds a fetched batch of events, packed into one binary
-        value (thousands of small documents, even nested in one, cost the store far more
+        """Replay: one document holds a fetched batch of events, packed into two binary
+        values (thousands of small documents, even nested in one, cost the store far more
         than the replay's fold); ``load_events`` and ``stream_events`` read every form."""
         if stored:
-            blob = docs.packed(stored)
-            await self.db[EVENTS].insert_one({"_id": f"{CHUNK}/{number:09d}", PACKED: blob})
+            rows, bodies = docs.packed(stored)
+            document = {"_id": f"{CHUNK}/{number:09d}", PACKED: rows, BODIES: bodies}
+            await self.db[EVENTS].insert_one(document)
+
+    async def drop_from_chunks(self, records: Mapping[int, set[tuple[str, int, int]]]) -> None:
+        """Replay: take records (topic, partition, offset) out of archived chunks, by number."""
+        for number, dropped in records.items():
+            chunk_id = f"{CHUNK}/{number:09d}"
+            doc = await self.db[EVENTS].find_one({"_id": chunk_id})
+            if doc is not None:
+                rows, bodies = docs.without(doc[PACKED], doc[BODIES], dropped)
+                await self.db[EVENTS].replace_one({"_id": chunk_id}, {PACKED: rows, BODIES: bodies})
 
     async def save_figures(
         self, figures: Figures, now: datetime, session: AsyncClientSession | None,
@@ -127,7 +137,7 @@ class ProjectionStore:
 def _items(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """The event documents in a stored document: packed, chunked or itself."""
     if PACKED in doc:
-        return docs.unpacked(doc[PACKED])
+        return docs.unpacked(doc[PACKED], doc.get(BODIES))
     return doc.get(CHUNK) or [doc]
 
 

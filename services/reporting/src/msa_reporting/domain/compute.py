@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from statistics import median_low
 
 from msa_contracts.reference import ReferenceData
 
-from msa_reporting.domain.contributions import Contribution, business_days, contributions
+from msa_reporting.domain.contributions import Contribution, business_span, contributions
 from msa_reporting.domain.dimensions import TOTAL, UNKNOWN, catalogue
 from msa_reporting.domain.figures import FIGURES, Figure
 from msa_reporting.domain.periods import CUMULATIVE, month_of, months_between
@@ -19,19 +18,19 @@ from msa_reporting.domain.world import World
 
 def as_of(world: World) -> date | None:
     """The day figures are counted up to: the latest clock tick or business date."""
-    days = business_days(world)
-    return max(days) if days else None
+    span = business_span(world)
+    return span[1] if span else None
 
 
 def compute(world: World, reference: ReferenceData) -> dict[str, FigureTable]:
     """Every figure's true table (before suppression), each contribution added to its
     figure's tally as it is joined: none is kept, so memory stays with the cells."""
-    days = business_days(world)
-    if not days:
-        return {f.id: _empty(f, reference) for f in FIGURES}
-    months = months_between(min(days), max(days))
+    span = business_span(world)
+    if span is None:
+        return {f.id: Tally(f).table((), reference) for f in FIGURES}
+    months = months_between(*span)
     tallies = {f.id: Tally(f) for f in FIGURES}
-    for c in contributions(world, reference, months, max(days)):
+    for c in contributions(world, reference, months, span[1]):
         tallies[c.figure].add(c)
     return {f.id: tallies[f.id].table(months, reference) for f in FIGURES}
 
@@ -40,52 +39,65 @@ def periods_of(figure: Figure, months: tuple[str, ...]) -> tuple[str, ...]:
     return months if figure.kind == "stock" else (*months, CUMULATIVE)
 
 
-def aggregate(figure: Figure, items: Iterable[Contribution], months: tuple[str, ...],
-              reference: ReferenceData) -> FigureTable:  # fmt: skip
-    tally = Tally(figure)
-    for c in items:
-        tally.add(c)
-    return tally.table(months, reference)
+class Cell:
+    """One cell as contributions arrive: its sum, its units and the last unit counted."""
+
+    __slots__ = ("last", "sum", "units")
+
+    def __init__(self) -> None:
+        self.sum, self.units, self.last = 0, 0, ""
 
 
 class Tally:
-    """One figure's cells as contributions arrive: sums, units and (medians) samples."""
+    """One figure's cells as contributions arrive: sums, units and (medians) samples.
+
+    The contributions of one unit must arrive one after another (as ``contributions``
+    yields them): a cell then counts a unit when it differs from the cell's last one, so
+    no cell keeps the set of its persons."""
 
     def __init__(self, figure: Figure) -> None:
         self.figure = figure
-        self.sums: dict[CellKey, int] = defaultdict(int)
+        self.cells: dict[CellKey, Cell] = {}
         self.samples: dict[CellKey, list[int]] = defaultdict(list)
-        self.units: dict[CellKey, set[str]] = defaultdict(set)
-        self.seen: dict[str, set[str]] = defaultdict(set)
         self.median = figure.kind == "median"  # samples only where a median is taken
         self.stock = figure.kind == "stock"
+        self._dimensions = (TOTAL, *figure.dimensions)
+        self._months: dict[date, str] = {}
 
     def add(self, c: Contribution) -> None:
-        month = month_of(c.on)
+        month = self._months.get(c.on) or self._months.setdefault(c.on, month_of(c.on))
         periods: tuple[str, ...] = (month,) if self.stock else (month, CUMULATIVE)
-        rows = [(TOTAL, TOTAL)] + [(d, c.attrs[d]) for d in self.figure.dimensions]
-        value, unit = c.value, c.unit
-        for dimension, row in rows:
-            self.seen[dimension].add(row)
+        attrs, cells, value, unit = c.attrs, self.cells, c.value, c.unit
+        for dimension in self._dimensions:
+            row = attrs.get(dimension, TOTAL)  # no attribute is named "total"
             for period in periods:
                 key = (dimension, row, period)
-                self.sums[key] += value
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = Cell()
+                cell.sum += value
+                if cell.last != unit:
+                    cell.last = unit
+                    cell.units += 1
                 if self.median:
                     self.samples[key].append(value)
-                self.units[key].add(unit)
 
     def table(self, months: tuple[str, ...], reference: ReferenceData) -> FigureTable:
-        figure, samples, units = self.figure, self.samples, self.units
-        table_rows = _rows(figure, self.seen, reference)
+        figure, samples, cells = self.figure, self.samples, self.cells
+        seen: dict[str, set[str]] = defaultdict(set)
+        for dimension, row, _period in cells:
+            seen[dimension].add(row)
+        table_rows = _rows(figure, seen, reference)
         all_periods = periods_of(figure, months)
         keys = [(d, r, p) for d, rows in table_rows.items() for r in rows for p in all_periods]
         keys += [(TOTAL, TOTAL, p) for p in all_periods]
+        empty = Cell()
         if self.median:
             values = {k: (median_low(samples[k]) if samples.get(k) else None) for k in keys}
         else:
-            values = {k: self.sums.get(k, 0) for k in keys}
+            values = {k: cells.get(k, empty).sum for k in keys}
         return FigureTable(figure.id, all_periods, table_rows, dict(values),
-                           {k: len(units.get(k, ())) for k in keys})  # fmt: skip
+                           {k: cells.get(k, empty).units for k in keys})  # fmt: skip
 
 
 def _rows(figure: Figure, seen: dict[str, set[str]],
@@ -98,7 +110,3 @@ def _rows(figure: Figure, seen: dict[str, set[str]],
         extra = sorted(seen[dimension] - set(listed) - {UNKNOWN})
         rows[dimension] = (*listed, *extra, *([UNKNOWN] if UNKNOWN in seen[dimension] else []))
     return rows
-
-
-def _empty(figure: Figure, reference: ReferenceData) -> FigureTable:
-    return aggregate(figure, (), (), reference)

@@ -8,19 +8,18 @@ ResidenceStatusChanged); the region follows from the district, the field from th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from msa_contracts.reference import ReferenceData
 
 from msa_reporting.domain.dimensions import NONE_PROVIDER, UNKNOWN
 from msa_reporting.domain.figures import ACTIVITIES
 from msa_reporting.domain.periods import stock_day
-from msa_reporting.domain.world import WAITING, Occurrence, World
+from msa_reporting.domain.world import WAITING, CaseFile, Occurrence, World
 
 
-@dataclass(frozen=True)
-class Contribution:
+class Contribution(NamedTuple):
     figure: str
     on: date
     value: int
@@ -49,49 +48,103 @@ class Joiner:
     def contribution(self, figure: str, o: Occurrence, day: date) -> Contribution:
         case = self.world.cases.get(o.case_id) if o.case_id else None
         ref = o.person_ref or (case.person_ref if case else None)
+        district, region, group = self.place(case, ref, day)
+        holder = case.holders.at(day) if case else None
+        measure = o.measure or UNKNOWN
+        attrs = {
+            "district": district, "region": region, "status_group": group,
+            "provider": o.provider or holder or NONE_PROVIDER,
+            "measure": measure, "field": self.fields.get(measure, UNKNOWN),
+            "domain": o.domain or UNKNOWN,
+        }  # fmt: skip
+        return Contribution(figure, o.on, o.value, ref or o.case_id or UNKNOWN, attrs)
+
+    def place(self, case: CaseFile | None, ref: str | None, day: date) -> tuple[str, str, str]:
+        """District, region and status group of a case's person on ``day``."""
         person = self.world.persons.get(ref) if ref else None
         district = (person.districts.at(day) if person else None) or (
             case.district if case else None
         )
         status = person.statuses.at(day) if person else None
-        holder = case.holders.at(day) if case else None
-        measure = o.measure or UNKNOWN
-        attrs = {
-            "district": district or UNKNOWN,
-            "region": self.regions.get(district or "", UNKNOWN),
-            "status_group": self.groups.get(status or "", UNKNOWN),
-            "provider": o.provider or holder or NONE_PROVIDER,
-            "measure": measure,
-            "field": self.fields.get(measure, UNKNOWN),
-            "domain": o.domain or UNKNOWN,
-        }
-        return Contribution(figure, o.on, o.value, ref or o.case_id or UNKNOWN, attrs)
+        return (district or UNKNOWN, self.regions.get(district or "", UNKNOWN),
+                self.groups.get(status or "", UNKNOWN))  # fmt: skip
+
+    def hours(self, case_id: str) -> Iterator[Contribution]:
+        """A case's hours as ``contribution`` joins them, summed per figure, month and row
+        first: hours are flows of one unit (the case's), so every cell gets the same sum
+        and units either way, from far fewer contributions."""
+        case = self.world.cases.get(case_id)
+        ref = case.person_ref if case else None
+        places: dict[date, tuple[str, str, str]] = {}
+        sums: dict[tuple[str, date, str, str, str, str, str], int] = {}
+        for e in self.world.hours.of(case_id):
+            place = places.get(e.on) or places.setdefault(e.on, self.place(case, ref, e.on))
+            holder = case.holders.at(e.on) if case and not e.provider else None
+            key = (ACTIVITIES[e.activity], e.on.replace(day=1), *place,
+                   e.provider or holder or NONE_PROVIDER, e.domain or UNKNOWN)  # fmt: skip
+            sums[key] = sums.get(key, 0) + e.minutes
+        field = self.fields.get(UNKNOWN, UNKNOWN)
+        for (figure, month, district, region, group, provider, domain), minutes in sums.items():
+            attrs = {
+                "district": district, "region": region, "status_group": group,
+                "provider": provider, "measure": UNKNOWN, "field": field, "domain": domain,
+            }  # fmt: skip
+            yield Contribution(figure, month, minutes, ref or case_id, attrs)
 
 
 def contributions(world: World, reference: ReferenceData, months: tuple[str, ...],
                   as_of: date) -> Iterator[Contribution]:  # fmt: skip
-    """Every contribution to every figure; stocks are counted on each month's last day."""
+    """Every contribution to every figure, those of one unit (person, or case where no
+    person is known) one after another; stocks are counted on each month's last day."""
     join = Joiner(world, reference)
-    for kind, figure in FLOWS.items():
-        for o in world.of(kind):
+    days = [stock_day(month, as_of) for month in months]
+    for flows, case_ids in _by_unit(world).values():
+        for figure, o in flows:
             yield join.contribution(figure, o, o.on)
-    for o in world.of("hours"):
-        yield join.contribution(ACTIVITIES[o.activity or "direct"], o, o.on)
-    for month in months:
-        day = stock_day(month, as_of)
-        for case_id, case in sorted(world.cases.items()):
-            if case.opened_on is None or case.opened_on > day:
-                continue
-            if case.closed_on is not None and case.closed_on <= day:
-                continue
-            here = Occurrence(day, case_id)
-            yield join.contribution("open_cases", here, day)
-            if case.holders.at(day) == WAITING:
-                yield join.contribution("waiting", here, day)
+        for case_id in case_ids:
+            yield from join.hours(case_id)
+            case = world.cases.get(case_id)
+            if case is not None:
+                yield from _stocks(join, case_id, case, days)
 
 
-def business_days(world: World) -> list[date]:
-    """Every business date the figures use, to span the months reported."""
+def _stocks(join: Joiner, case_id: str, case: CaseFile, days: list[date]) -> Iterator[Contribution]:
+    for day in days:
+        if case.opened_on is None or case.opened_on > day:
+            continue
+        if case.closed_on is not None and case.closed_on <= day:
+            continue
+        here = Occurrence(day, case_id)
+        yield join.contribution("open_cases", here, day)
+        if case.holders.at(day) == WAITING:
+            yield join.contribution("waiting", here, day)
+
+
+Group = tuple[list[tuple[str, Occurrence]], list[str]]
+
+
+def _by_unit(world: World) -> dict[str, Group]:
+    """Per unit: its flow facts (by reference, nothing copied) and its cases."""
+    groups: dict[str, Group] = {}
+    for kind, figure in FLOWS.items():
+        for o in world.outcomes.get(kind, {}).values():
+            groups.setdefault(unit_of(world, o.person_ref, o.case_id), ([], []))[0].append(
+                (figure, o)
+            )
+    for case_id in world.cases.keys() | world.hours.by_case.keys():
+        groups.setdefault(unit_of(world, None, case_id), ([], []))[1].append(case_id)
+    return groups
+
+
+def unit_of(world: World, person_ref: str | None, case_id: str | None) -> str:
+    """Whose a fact is: its person, else its case's person, else its case."""
+    case = world.cases.get(case_id) if case_id else None
+    return person_ref or (case.person_ref if case else None) or case_id or UNKNOWN
+
+
+def business_span(world: World) -> tuple[date, date] | None:
+    """The first and last business date the figures use, to span the months reported."""
     days = [o.on for kind in world.outcomes.values() for o in kind.values()]
     days += [c.opened_on for c in world.cases.values() if c.opened_on is not None]
-    return days + ([world.clock] if world.clock else [])
+    days += [d for d in (world.hours.first_day, world.hours.last_day, world.clock) if d]
+    return (min(days), max(days)) if days else None

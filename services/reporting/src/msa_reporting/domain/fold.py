@@ -39,28 +39,32 @@ def apply(world: World, event: ev.Event) -> None:
 
 def _arrival(w: World, e: ev.ArrivalRegistered) -> None:
     person = w.person(e.person_ref)
-    person.districts.add(e.allocated_on, e.district.value)
-    person.statuses.add(e.status_valid_from, e.residence_status.value)
+    person.districts.add(w.shared(e.allocated_on), e.district.value)
+    person.statuses.add(w.shared(e.status_valid_from), e.residence_status.value)
     w.once("arrivals", e.person_ref, Occurrence(e.allocated_on, person_ref=e.person_ref))
 
 
 def _status(w: World, e: ev.ResidenceStatusChanged) -> None:
-    w.person(e.person_ref).statuses.add(e.valid_from, e.status.value)
+    w.person(e.person_ref).statuses.add(w.shared(e.valid_from), e.status.value)
 
 
 def _relocated(w: World, e: ev.PersonRelocated) -> None:
-    w.person(e.person_ref).districts.add(e.moved_on, e.to_district.value)
+    w.person(e.person_ref).districts.add(w.shared(e.moved_on), e.to_district.value)
 
 
 def _opened(w: World, e: ev.CaseOpened) -> None:
-    case = w.case(e.case_id)
-    case.person_ref, case.opened_on, case.district = e.person_ref, e.opened_on, e.district.value
+    case, s = w.case(e.case_id), w.shared
+    case.person_ref, case.opened_on, case.district = (
+        s(e.person_ref),
+        s(e.opened_on),
+        e.district.value,
+    )
 
 
 def _assigned(w: World, e: ev.CaseAssigned) -> None:
     case = w.case(e.case_id)
-    case.person_ref = case.person_ref or e.person_ref
-    case.holders.add(e.assigned_on, e.provider_id)
+    case.person_ref = case.person_ref or w.shared(e.person_ref)
+    case.holders.add(w.shared(e.assigned_on), w.shared(e.provider_id))
     if case.waiting_since is not None:
         days = (e.assigned_on - case.waiting_since).days
         waited = Occurrence(e.assigned_on, e.case_id, value=days)
@@ -69,15 +73,15 @@ def _assigned(w: World, e: ev.CaseAssigned) -> None:
 
 
 def _waitlisted(w: World, e: ev.CaseWaitlisted) -> None:
-    _wait(w.case(e.case_id), e.waitlisted_on)
+    _wait(w.case(e.case_id), w.shared(e.waitlisted_on))
 
 
 def _reassigned(w: World, e: ev.CaseReassigned) -> None:
     case = w.case(e.case_id)
     if e.to_provider_id is None:
-        _wait(case, e.reassigned_on)
+        _wait(case, w.shared(e.reassigned_on))
     else:
-        case.holders.add(e.reassigned_on, e.to_provider_id)
+        case.holders.add(w.shared(e.reassigned_on), w.shared(e.to_provider_id))
 
 
 def _wait(case: CaseFile, on: date) -> None:

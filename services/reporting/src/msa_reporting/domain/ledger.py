@@ -9,13 +9,15 @@ from msa_contracts import events as ev
 from msa_reporting.domain.world import Occurrence, World
 
 
+def entry_key(e: ev.HoursAccepted) -> str:
+    """An hour entry counts once per provider and entry id (entry ids are per provider)."""
+    return f"{e.provider_id}/{e.entry_id}"
+
+
 def hours(w: World, e: ev.HoursAccepted) -> None:
-    s = w.shared
-    entry = Occurrence(
-        s(e.service_date), s(e.case_id), value=e.minutes_billable, provider=s(e.provider_id),
-        domain=e.domain.value, activity=s(e.activity),
-    )  # fmt: skip
-    w.once("hours", f"{e.provider_id}/{e.entry_id}", entry)  # entry ids are per provider
+    if w.hours.first(entry_key(e)):
+        kind = (e.provider_id, e.domain.value, e.activity)
+        w.hours.add(e.case_id, e.service_date, kind, e.minutes_billable)
 
 
 def invoice(w: World, e: ev.InvoiceIssued | ev.InvoiceCorrected) -> None:

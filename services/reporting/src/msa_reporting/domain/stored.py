@@ -53,7 +53,7 @@ class Stored:
     event: Event
     #: the record's JSON value when it is the current version's body (validated into
     #: ``event``); archived as is instead of serialising ``event`` again
-    raw: str | None = field(default=None, compare=False, repr=False)
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:

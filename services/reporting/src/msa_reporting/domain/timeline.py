@@ -10,7 +10,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(slots=True)
 class Timeline(Generic[T]):
     """Entries in log order; the value on a day is the latest one valid from then or before.
 
@@ -31,6 +31,9 @@ class Timeline(Generic[T]):
     def at(self, day: date) -> T | None:
         if not self.entries:
             return None
+        if len(self.entries) == 1:  # most timelines: no index to build and keep
+            since, value = self.entries[0]
+            return value if self.carry_back or since <= day else None
         if self._days is None:
             ordered = sorted(enumerate(self.entries), key=lambda e: (e[1][0], e[0]))
             self._days = [since for _, (since, _v) in ordered]

@@ -7,19 +7,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
 
+from msa_reporting.domain.hours import HourBook
 from msa_reporting.domain.timeline import Timeline
 
 T = TypeVar("T")
 WAITING = "-"  # the holder of a case without a provider: the waiting list
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonFile:
     districts: Timeline[str] = field(default_factory=Timeline)
     statuses: Timeline[str] = field(default_factory=Timeline)
 
 
-@dataclass
+@dataclass(slots=True)
 class CaseFile:
     person_ref: str | None = None
     opened_on: date | None = None
@@ -49,6 +50,7 @@ class World:
     persons: dict[str, PersonFile] = field(default_factory=dict)
     cases: dict[str, CaseFile] = field(default_factory=dict)
     outcomes: dict[str, dict[str, Occurrence]] = field(default_factory=dict)
+    hours: HourBook = field(default_factory=HourBook)
     clock: date | None = None
     _shared: dict[object, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -64,7 +66,14 @@ class World:
         return self.cases.setdefault(case_id, CaseFile())
 
     def once(self, kind: str, key: str, occurrence: Occurrence) -> None:
-        self.outcomes.setdefault(kind, {}).setdefault(key, occurrence)
+        """Keep the first occurrence per key, its attributes shared with other facts."""
+        facts = self.outcomes.setdefault(kind, {})
+        if key not in facts:
+            o, s = occurrence, self.shared
+            facts[key] = Occurrence(
+                s(o.on), s(o.case_id), s(o.person_ref), o.value,
+                s(o.provider), s(o.domain), s(o.measure), s(o.activity),
+            )  # fmt: skip
 
     def of(self, kind: str) -> list[Occurrence]:
         return list(self.outcomes.get(kind, {}).values())

@@ -1,0 +1,143 @@
+"""The replay's hour entries de-duplicated exactly, with their keys on disk, not in memory.
+
+Accepted hours are nine in ten input events, each with an event id and an entry key that
+must count once (the inbox drops a repeated event id per topic; the fold keeps the first
+entry per provider and entry id). Keeping those two million keys in memory made the
+replay's memory grow with the log. Instead each entry is folded at once and noted here:
+its place in the fold order, its ids and where it sits in the hour book, written to bucket
+files by a hash of the event id and of the entry key. At the end each bucket is read on its
+own (a few thousand lines) to find the entries that repeat an earlier one, first by event
+id, then by entry key among the rest: exactly what folding them one by one would have
+kept, with memory bounded by one bucket.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, NamedTuple
+
+BUCKETS = 128
+_PLAIN = frozenset('\t\n\r\\"')  # text with none of these is written as it is
+
+
+class ReusedEventId(RuntimeError):
+    """An hour entry's event id came back on another event type later in the topic: the
+    inbox would have dropped that later event, which the replay has folded already."""
+
+
+class Place(NamedTuple):
+    """Where a folded entry sits: its case and numbers ``start:stop`` in the hour book, and
+    its record (archive chunk, topic, partition, offset)."""
+
+    case_id: str
+    start: int
+    stop: int
+    chunk: int
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Entries to drop from the hour book, and which of them are repeated events (to drop
+    from the archive as well, which keeps each event's first delivery only)."""
+
+    entries: list[Place]
+    events: list[Place]
+
+
+class EntrySpill:
+    """Notes of folded hour entries in bucket files under a private temporary directory."""
+
+    def __init__(self, buckets: int = BUCKETS, directory: Path | None = None) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="msa-replay-", dir=directory)
+        root = Path(self._tmp.name)
+        self._by_id = [(root / f"id{n}").open("w+", encoding="utf-8") for n in range(buckets)]
+        self._by_key = [(root / f"key{n}").open("w+", encoding="utf-8") for n in range(buckets)]
+        self.count = 0
+
+    def note(self, event_key: str, entry_key: str, p: Place) -> None:
+        """An entry folded after every one noted before it; ``event_key`` is its topic and
+        event id (``Stored.key``)."""
+        seq, n = self.count, len(self._by_id)
+        self._by_id[hash(event_key) % n].write(f"{seq}\t{_text(event_key)}\n")
+        self._by_key[hash(entry_key) % n].write(
+            f"{seq}\t{_text(entry_key)}\t{p.case_id}\t{p.start}\t{p.stop}\t{p.chunk}\t"
+            f"{p.topic}\t{p.partition}\t{p.offset}\n"
+        )
+        self.count += 1
+
+    def settle(self, folded_elsewhere: Callable[[str], bool]) -> Settled:
+        """The entries that repeat an earlier one, by event id, then by entry key among the
+        rest. Raises ``ReusedEventId`` if an event the replay folded besides hours
+        (``folded_elsewhere`` of its ``Stored.key``) has a kept entry's event id: it came
+        later (an earlier one would have kept the entry from being folded)."""
+        repeated: set[int] = set()
+        for bucket in self._by_id:
+            first, later = _firsts(_lines(bucket))
+            if any(folded_elsewhere(key) for key in first):
+                raise ReusedEventId("an hour entry's event id is reused later in its topic")
+            repeated |= later
+        entries: list[Place] = []
+        events: list[Place] = []
+        for bucket in self._by_key:
+            rows = _lines(bucket)
+            _first, later = _firsts([r for r in rows if int(r[0]) not in repeated])
+            for row in rows:
+                seq = int(row[0])
+                if seq in repeated or seq in later:
+                    place = _place(row)
+                    entries.append(place)
+                    if seq in repeated:
+                        events.append(place)
+        return Settled(entries, events)
+
+    def close(self) -> None:
+        for bucket in (*self._by_id, *self._by_key):
+            bucket.close()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> EntrySpill:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _firsts(rows: list[list[str]]) -> tuple[set[str], set[int]]:
+    """Rows in note order: the keys (column 1), and the rows whose key came before."""
+    first: set[str] = set()
+    later: set[int] = set()
+    for row in rows:
+        key = _untext(row[1])
+        if key in first:
+            later.add(int(row[0]))
+        else:
+            first.add(key)
+    return first, later
+
+
+def _place(row: list[str]) -> Place:
+    case_id, start, stop, chunk, topic, partition, offset = row[2:]
+    return Place(case_id, int(start), int(stop), int(chunk), topic, int(partition), int(offset))
+
+
+def _lines(bucket: IO[str]) -> list[list[str]]:
+    bucket.flush()
+    bucket.seek(0)
+    rows = [line.rstrip("\n").split("\t") for line in bucket]
+    bucket.seek(0, 2)
+    return rows
+
+
+def _text(value: str) -> str:
+    return value if _PLAIN.isdisjoint(value) else json.dumps(value)
+
+
+def _untext(value: str) -> str:
+    return json.loads(value) if value.startswith('"') else value
