@@ -87,12 +87,13 @@ async def _scenario(
         await run.stop()
 
 
-def _tp(t: Throughput, store_per_s: float) -> dict[str, Any]:
+def _tp(t: Throughput, store_per_s: float, indexed_per_s: float) -> dict[str, Any]:
     return {
         "entries": t.entries,
         "seconds": round(t.seconds, 2),
         "per_s": round(t.per_s, 1),
         "ratio_to_store_ceiling": round(t.per_s / store_per_s, 3),
+        "ratio_to_indexed_store_ceiling": round(t.per_s / indexed_per_s, 3),
         "rss_peak_mib": {k: mib(v) for k, v in t.rss_peak.items()},
         "rss_at_10pct_mib": {k: mib(v) for k, v in t.rss_early.items()},
         "rss_end_mib": {k: mib(v) for k, v in t.rss_end.items()},
@@ -115,7 +116,9 @@ async def run_bench(
                 "reporting_replay": _replay(replay)}  # fmt: skip
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
     store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
-    say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each)")
+    indexed = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
+    say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each), "
+        f"{indexed.per_s:,.0f} with billing's indexes")  # fmt: skip
     replay = await bench_replay(
         bootstrap, env, f"{cfg.run}y", reference, YearConfig(persons=cfg.persons), log_dir, say
     )
@@ -137,11 +140,15 @@ async def run_bench(
     two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say)
     return {
         **_header(cfg),
-        "ceilings": {**_kafka(replay), "store_entries_per_s": round(store.per_s, 1)},
+        "ceilings": {
+            **_kafka(replay),
+            "store_entries_per_s": round(store.per_s, 1),
+            "store_indexed_entries_per_s": round(indexed.per_s, 1),
+        },
         "billing": {
-            "batched": _tp(batched, store.per_s),
-            "per_entry": _tp(per_entry, store.per_s),
-            "two_instances": _tp(two, store.per_s),
+            "batched": _tp(batched, store.per_s, indexed.per_s),
+            "per_entry": _tp(per_entry, store.per_s, indexed.per_s),
+            "two_instances": _tp(two, store.per_s, indexed.per_s),
             "batching_gain": round(batched.per_s / per_entry.per_s, 2),
             "scaling_two_over_one": round(two.per_s / batched.per_s, 2),
             "latency": lat,
