@@ -75,6 +75,19 @@ async def test_only_one_relay_holds_the_lease(infra: Any, mongo: Any) -> None:
     assert await first._hold_lease()  # renewing its own lease
 
 
+async def test_a_lease_renewed_a_moment_ago_is_not_written_again(infra: Any, mongo: Any) -> None:
+    db = mongo[unique("db")]
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    relay = OutboxRelay(db, producer, lease_s=30)
+    assert await relay._hold_lease()
+    written = await db["leases"].find_one({"_id": "outbox-relay"})
+    assert await relay._hold_lease()
+    assert await db["leases"].find_one({"_id": "outbox-relay"}) == written
+    await db["leases"].update_one({"_id": "outbox-relay"}, {"$set": {"owner": "other"}})
+    relay._held_until = datetime.now(UTC) + timedelta(seconds=27)  # a tenth of it gone
+    assert not await relay._hold_lease(), "a lease due for renewal is checked in the store"
+
+
 async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mongo: Any) -> None:
     first, second = unique("t-a"), unique("t-b")
     await create_topics(infra.kafka_bootstrap, first, second)
