@@ -61,3 +61,25 @@ async def test_only_the_replay_runs_with_its_kafka_ceilings(infra: Any, tmp_path
         "replay ≥ 25 % of consume ceiling", "replay RSS at end within 10 % of RSS at 100k",
     ]  # fmt: skip
     assert "--only replay" in markdown(result) and rich_table(result).row_count == 6
+
+
+async def test_only_billing_runs_with_the_store_ceilings_and_smaller_baselines(
+    infra: Any, tmp_path: Path
+) -> None:
+    keys = ensure_local_keys(tmp_path / "keys")
+    cfg = BenchConfig(entries=30, latency_s=2.0, run=unique("bench").replace("-", ""),
+                      only_billing=True, baseline_entries=10)  # fmt: skip
+    result = await run_bench(cfg, {**infra.env(), **keys.service_env()}, load_reference(),
+                             tmp_path / "logs", print)  # fmt: skip
+
+    assert result["reporting_replay"] is None
+    assert set(result["ceilings"]) == {"store_entries_per_s", "store_indexed_entries_per_s"}
+    assert result["billing"]["batched"]["entries"] == 30
+    assert result["billing"]["per_entry"]["entries"] == result["billing"]["two_instances"][
+        "entries"] == 10  # fmt: skip
+    assert [name for name, _ in targets(result)] == [
+        "billing ≥ 25 % of store ceiling", "p99 < 100 ms at a quarter of max",
+    ]  # fmt: skip
+    assert "--only billing --baseline-entries 10" in markdown(result)
+    assert "| ceiling (b) with billing's indexes" in markdown(result)
+    assert rich_table(result).row_count > 8

@@ -41,7 +41,7 @@ async def main(mode: str, bootstrap: str, uri: str, database: str, topic: str, n
     await producer.start()
     if mode == "publish-then-die":
         docs = await db["outbox"].find({"published": False}).sort("order", 1).to_list()
-        sends = [await producer.send(d["topic"], d["value"], key=d["key"],
+        sends = [await producer.send(d["topic"][0], d["value"], key=d["key"],
                                      headers=[(k, bytes(v)) for k, v in d["headers"]])
                  for d in docs]  # fmt: skip
         await asyncio.gather(*sends)

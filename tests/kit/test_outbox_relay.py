@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from msa_contracts.envelope import decode
 from msa_kit.kafka import make_producer
-from msa_kit.mongo import in_transaction
+from msa_kit.mongo import IN_CHUNK, in_transaction
 from msa_kit.outbox import Outbox, Outgoing, RawOutgoing
 from msa_kit.relay import OutboxRelay
 
@@ -75,6 +75,19 @@ async def test_only_one_relay_holds_the_lease(infra: Any, mongo: Any) -> None:
     assert await first._hold_lease()  # renewing its own lease
 
 
+async def test_a_lease_renewed_a_moment_ago_is_not_written_again(infra: Any, mongo: Any) -> None:
+    db = mongo[unique("db")]
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    relay = OutboxRelay(db, producer, lease_s=30)
+    assert await relay._hold_lease()
+    written = await db["leases"].find_one({"_id": "outbox-relay"})
+    assert await relay._hold_lease()
+    assert await db["leases"].find_one({"_id": "outbox-relay"}) == written
+    await db["leases"].update_one({"_id": "outbox-relay"}, {"$set": {"owner": "other"}})
+    relay._held_until = datetime.now(UTC) + timedelta(seconds=27)  # a tenth of it gone
+    assert not await relay._hold_lease(), "a lease due for renewal is checked in the store"
+
+
 async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mongo: Any) -> None:
     first, second = unique("t-a"), unique("t-b")
     await create_topics(infra.kafka_bootstrap, first, second)
@@ -96,6 +109,81 @@ async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mon
     a = await read_topic(infra.kafka_bootstrap, first, expect=1)
     b = await read_topic(infra.kafka_bootstrap, second, expect=1)
     assert header(a[0], "ce_id") == header(b[0], "ce_id") == "e-1"
+    assert a[0].value == b[0].value
+    assert await db["outbox"].count_documents({}) == 1, "one fact is one outbox record"
+    assert await db["outbox"].count_documents({"topic": second, "published": True}) == 1
+
+
+async def test_facts_to_several_topics_keep_their_order_on_every_topic(
+    infra: Any, mongo: Any
+) -> None:
+    first, second = unique("t-a"), unique("t-b")
+    await create_topics(infra.kafka_bootstrap, first, second)
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+    events = [departed(1), departed(1), departed(2)]  # one key twice, then another
+
+    async def work(session: Any) -> None:
+        items = [Outgoing(t, e, event_id=f"e-{n}")
+                 for n, e in enumerate(events) for t in (first, second)]  # fmt: skip
+        assert await outbox.add(session, items, NOW) == [i.event_id for i in items]
+
+    await in_transaction(mongo, work)
+    assert await db["outbox"].count_documents({}) == 3
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        assert await OutboxRelay(db, producer).publish_pending() == 6
+    finally:
+        await producer.stop()
+    for topic in (first, second):
+        records = await read_topic(infra.kafka_bootstrap, topic, expect=3)
+        assert [header(r, "ce_id") for r in records] == ["e-0", "e-1", "e-2"]
+
+
+async def test_a_record_stored_by_an_earlier_version_with_one_topic_is_published(
+    infra: Any, mongo: Any
+) -> None:
+    topic = unique("t-legacy")
+    await create_topics(infra.kafka_bootstrap, topic)
+    db = mongo[unique("db")]
+    await db["outbox"].insert_one(
+        {"_id": f"{topic}/old-1", "event_id": "old-1", "order": 1, "topic": topic, "key": b"k",
+         "value": b"{}", "headers": [["ce_id", b"old-1"]], "type": "t", "created_at": NOW,
+         "published": False}
+    )  # fmt: skip
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        assert await OutboxRelay(db, producer).publish_pending() == 1
+    finally:
+        await producer.stop()
+    records = await read_topic(infra.kafka_bootstrap, topic, expect=1)
+    assert header(records[0], "ce_id") == "old-1"
+    assert await Outbox(db, source="/msa/test").pending_count() == 0
+
+
+async def test_more_records_than_one_query_chunk_are_all_marked_published(
+    infra: Any, mongo: Any
+) -> None:
+    topic = unique("t-many")
+    await create_topics(infra.kafka_bootstrap, topic)
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+    count = IN_CHUNK * 2 + 7
+
+    async def work(session: Any) -> None:
+        await outbox.add(session, [Outgoing(topic, departed(i)) for i in range(count)], NOW)
+
+    await in_transaction(mongo, work)
+    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        assert await OutboxRelay(db, producer, batch=count).publish_pending() == count
+    finally:
+        await producer.stop()
+    assert await outbox.pending_count() == 0
+    assert await db["outbox_keys"].count_documents({}) == count, "one counter per key"
 
 
 async def test_a_record_the_broker_refuses_is_parked_and_the_rest_is_published(
@@ -145,6 +233,25 @@ async def test_order_follows_commit_order_per_key_even_when_a_clock_runs_behind(
     orders = [d["order"] async for d in db["outbox"].find({}).sort("order", 1)]
     ids = [d["event_id"] async for d in db["outbox"].find({}).sort("order", 1)]
     assert ids == ["e-1", "e-2"] and orders[0] < orders[1]
+
+
+async def test_order_follows_commit_order_per_key_across_topics(
+    infra: Any, mongo: Any, monkeypatch: Any
+) -> None:
+    db = mongo[unique("db")]
+    outbox = Outbox(db, source="/msa/test")
+
+    async def write(topic: str, n: int) -> None:
+        async def work(session: Any) -> None:
+            await outbox.add(session, [Outgoing(topic, departed(1), event_id=f"e-{n}")], NOW)
+
+        await in_transaction(mongo, work)
+
+    await write("t-a", 1)
+    monkeypatch.setattr("msa_kit.outbox._order", lambda: 1)  # an instance whose clock lags
+    await write("t-b", 2)
+    ids = [d["event_id"] async for d in db["outbox"].find({}).sort("order", 1)]
+    assert ids == ["e-1", "e-2"]
 
 
 async def test_published_records_are_pruned_after_the_retention_and_pending_ones_never(

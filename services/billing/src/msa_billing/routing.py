@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -35,11 +36,12 @@ class BillingTopics:
 
 def outgoing(facts: Iterable[Fact], topics: BillingTopics, default: Cause) -> list[Outgoing]:
     """Each fact to the provider's feedback topic and, if public, to the ledger, caused by the
-    record it answers."""
+    record it answers; on both topics it keeps one ``ce_id`` (and is one outbox record)."""
     records = []
     for fact in facts:
         cause = fact.cause or default
-        ids = {"correlation_id": cause.correlation_id, "causation_id": cause.event_id}
+        ids = {"correlation_id": cause.correlation_id, "causation_id": cause.event_id,
+               "event_id": str(uuid.uuid4())}  # fmt: skip
         if fact.provider_id is not None:
             records.append(Outgoing(topics.feedback(fact.provider_id), fact.event, **ids))
         if fact.ledger:

@@ -20,6 +20,11 @@ class BillingSettings(KitSettings):
     billing_future_tolerance_days: int = Field(
         default=1, ge=0, description="how far past the latest clock day a service date may lie"
     )
+    kafka_linger_ms: int = Field(
+        default=0, ge=0,
+        description="the relay's linger: it sends a whole batch of outbox records and then "
+        "waits for their acknowledgement, so lingering only delays every answer",
+    )  # fmt: skip
     billing_cases_topic: str = BillingTopics.cases
     billing_clock_topic: str = BillingTopics.clock
     billing_ledger_topic: str = BillingTopics.ledger

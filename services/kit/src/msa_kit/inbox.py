@@ -10,6 +10,8 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from msa_kit.mongo import id_chunks
+
 INBOX = "inbox"
 DUPLICATE_KEY = 11000
 
@@ -36,9 +38,12 @@ class Inbox:
         return doc is not None
 
     async def seen_among(self, session: AsyncClientSession, keys: list[str]) -> set[str]:
-        """Which of ``keys`` (see ``key``) were processed: one ``$in`` lookup for a batch."""
-        cursor = self._coll.find({"_id": {"$in": keys}}, {"_id": 1}, session=session)
-        return {doc["_id"] async for doc in cursor}
+        """Which of ``keys`` (see ``key``) were processed: ``$in`` lookups of a chunk each."""
+        seen: set[str] = set()
+        for chunk in id_chunks(keys):
+            cursor = self._coll.find({"_id": {"$in": chunk}}, {"_id": 1}, session=session)
+            seen.update([doc["_id"] async for doc in cursor])
+        return seen
 
     async def record_many(
         self, session: AsyncClientSession, entries: list[tuple[str, str]], now: datetime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
@@ -78,6 +78,18 @@ async def in_transaction(
             read_concern=ReadConcern("snapshot"),
             write_concern=WriteConcern("majority"),
         )
+
+
+#: Ids per ``_id: {$in: [...]}`` query. SecantusDB checks every document it finds against
+#: the whole list, so one query for n ids costs n²: 400 ids took ~200 ms where eight
+#: queries of 50 take ~30 ms. Chunks cost mongod only a few more round trips.
+IN_CHUNK = 50
+
+
+def id_chunks(ids: Sequence[T], size: int = IN_CHUNK) -> Iterator[list[T]]:
+    """``ids`` in lists of at most ``size``, in order, for ``$in`` queries."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
 
 
 async def ping(db: AsyncDatabase[Document]) -> bool:

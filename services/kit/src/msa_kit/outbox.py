@@ -20,6 +20,8 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from msa_kit.mongo import id_chunks
+
 OUTBOX = "outbox"
 OUTBOX_KEYS = "outbox_keys"
 
@@ -64,10 +66,13 @@ _order = _MonotonicNs()
 class Outbox:
     """Writes outgoing events as pending records in the service's ``outbox`` collection.
 
-    The relay publishes by ascending ``order``. Per topic and key, ``order`` must follow
-    commit order even across instances with skewed clocks: each key has a counter document
-    written in the same transaction, so two transactions for one key conflict and the later
-    one re-reads the counter and gets a higher ``order``.
+    One document per fact: an event emitted to several topics (one ``ce_id``, the same
+    bytes) is stored once with the list of its topics, so the store writes and the relay
+    marks it once. The relay publishes by ascending ``order``, to each topic in turn.
+
+    Per key, ``order`` must follow commit order even across instances with skewed clocks:
+    each key has a counter document written in the same transaction, so two transactions
+    for one key conflict and the later one re-reads the counter and gets a higher ``order``.
     """
 
     def __init__(self, db: AsyncDatabase[dict[str, Any]], source: str) -> None:
@@ -76,11 +81,13 @@ class Outbox:
         self._source = source
 
     async def _stamp(self, session: AsyncClientSession, docs: list[dict[str, Any]]) -> None:
-        """Give every doc an ``order`` above the last one of its topic and key: one read of
-        the keys' counters and one bulk write, however many docs."""
-        key_ids = [f"{doc['topic']}/{bytes(doc['key']).hex()}" for doc in docs]
-        cursor = self._keys.find({"_id": {"$in": sorted(set(key_ids))}}, session=session)
-        last: dict[str, int] = {found["_id"]: int(found["last"]) async for found in cursor}
+        """Give every doc an ``order`` above the last one of its key: reads of the keys'
+        counters and one bulk write, however many docs."""
+        key_ids = [bytes(doc["key"]).hex() for doc in docs]
+        last: dict[str, int] = {}
+        for chunk in id_chunks(sorted(set(key_ids))):
+            cursor = self._keys.find({"_id": {"$in": chunk}}, session=session)
+            last.update([(found["_id"], int(found["last"])) async for found in cursor])
         for doc, key_id in zip(docs, key_ids, strict=True):
             last[key_id] = doc["order"] = max(last.get(key_id, 0) + 1, _order())
         await self._keys.bulk_write(
@@ -97,10 +104,10 @@ class Outbox:
         """Store ``items`` as pending in the caller's transaction; returns their event ids."""
         if not items:
             return []
-        docs = [self._doc(item, now) for item in items]
+        docs = [self._doc(fact, now) for fact in _facts(items)]
         await self._stamp(session, docs)
         await self._coll.insert_many(docs, session=session, ordered=True)
-        return [d["event_id"] for d in docs]
+        return [d["event_id"] for d in docs for _ in d["topic"]]
 
     async def add_raw(
         self, session: AsyncClientSession, items: list[RawOutgoing], now: datetime
@@ -110,7 +117,7 @@ class Outbox:
             docs = [
                 {
                     "_id": f"{i.topic}/{i.event_id}", "event_id": i.event_id,
-                    "order": _order(), "topic": i.topic, "key": i.key,
+                    "order": _order(), "topic": [i.topic], "key": i.key,
                     "value": i.value, "headers": [[k, v] for k, v in i.headers],
                     "type": i.type, "created_at": now, "published": False,
                 }
@@ -119,7 +126,8 @@ class Outbox:
             await self._stamp(session, docs)
             await self._coll.insert_many(docs, session=session, ordered=True)
 
-    def _doc(self, item: Outgoing, now: datetime) -> dict[str, Any]:
+    def _doc(self, fact: list[Outgoing], now: datetime) -> dict[str, Any]:
+        item = fact[0]
         event_id = item.event_id or str(uuid.uuid4())
         record = encode(
             item.event,
@@ -130,10 +138,10 @@ class Outbox:
             causation_id=item.causation_id,
         )
         return {
-            "_id": f"{item.topic}/{event_id}",  # one fact may go to several topics
+            "_id": f"{item.topic}/{event_id}",
             "event_id": event_id,
             "order": _order(),
-            "topic": item.topic,
+            "topic": [i.topic for i in fact],
             "key": record.key,
             "value": record.value,
             "headers": [[k, v] for k, v in record.headers],
@@ -148,3 +156,26 @@ class Outbox:
 
     async def parked_count(self) -> int:
         return await self._coll.count_documents({"parked": True})
+
+
+def topics_of(doc: dict[str, Any]) -> list[str]:
+    """The topics an outbox document goes to (one string in documents of older versions)."""
+    topic = doc["topic"]
+    return list(topic) if isinstance(topic, list) else [topic]
+
+
+def _facts(items: list[Outgoing]) -> list[list[Outgoing]]:
+    """``items`` in order, those in a row that carry one fact (same event id, event and
+    cause) to several topics together."""
+    facts: list[list[Outgoing]] = []
+    for item in items:
+        last = facts[-1][0] if facts else None
+        if (
+            last is not None and item.event_id is not None and item.event_id == last.event_id
+            and item.event == last.event and item.topic not in {o.topic for o in facts[-1]}
+            and (item.correlation_id, item.causation_id) == (last.correlation_id, last.causation_id)
+        ):  # fmt: skip
+            facts[-1].append(item)
+        else:
+            facts.append([item])
+    return facts

@@ -28,7 +28,8 @@ from pymongo.errors import DuplicateKeyError
 
 from msa_kit.logging import get_logger
 from msa_kit.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
-from msa_kit.outbox import OUTBOX
+from msa_kit.mongo import id_chunks
+from msa_kit.outbox import OUTBOX, topics_of
 
 log = get_logger("msa_kit.relay")
 #: Errors no retry can fix: the record is parked (kept, flagged, alerted on) instead.
@@ -61,6 +62,7 @@ class OutboxRelay:
         self._poll_s = poll_s
         self._batch = batch
         self._lease = timedelta(seconds=lease_s)
+        self._held_until: datetime | None = None  # the expiry this relay last wrote
         self._owner = owner or str(uuid.uuid4())
         self._retention = timedelta(seconds=retention_s)
         self._prune_every = timedelta(seconds=prune_every_s)
@@ -82,11 +84,13 @@ class OutboxRelay:
                 await self._task
 
     async def publish_pending(self) -> int:
-        """Publish one batch of pending records; returns how many the broker acknowledged.
+        """Publish one batch of pending records; returns how many the broker acknowledged
+        (a record to several topics counts once per topic).
 
-        Each acknowledged record is marked on its own. A record the broker can never take
-        (too large, invalid topic, not authorised) is parked with the error, so it cannot
-        block every other record; any other failure leaves it pending for the next round.
+        A record is marked once the broker acknowledged it on every one of its topics. A
+        record the broker can never take (too large, invalid topic, not authorised) is
+        parked with the error, so it cannot block every other record; any other failure
+        leaves it pending for the next round (its topics may then see it twice).
         Queuing stops at the first record that fails to queue, so no later record of its
         key overtakes it.
         """
@@ -99,32 +103,38 @@ class OutboxRelay:
         if not docs:
             OUTBOX_PENDING.set(0)
             return 0
-        queued: list[tuple[dict[str, Any], asyncio.Future[Any]]] = []
+        queued: list[tuple[dict[str, Any], list[asyncio.Future[Any]]]] = []
         for d in docs:
             try:
-                future = await self._producer.send(
-                    d["topic"], value=d["value"], key=d["key"],
-                    headers=[(k, bytes(v)) for k, v in d["headers"]],
-                )  # fmt: skip
+                futures = [
+                    await self._producer.send(
+                        topic, value=d["value"], key=d["key"],
+                        headers=[(k, bytes(v)) for k, v in d["headers"]],
+                    )
+                    for topic in topics_of(d)
+                ]  # fmt: skip
             except UNPUBLISHABLE as exc:
                 await self._park(d, exc)
                 break
-            queued.append((d, future))
-        results = await asyncio.gather(*(f for _, f in queued), return_exceptions=True)
-        done = [d["_id"] for (d, _), r in zip(queued, results, strict=True)
-                if not isinstance(r, BaseException)]  # fmt: skip
-        for (d, _), r in zip(queued, results, strict=True):
-            if isinstance(r, UNPUBLISHABLE):
-                await self._park(d, r)
-            elif isinstance(r, BaseException):
-                log.warning("outbox record not acknowledged, will retry", error=repr(r)[:200])
-        if done:
-            await self._outbox.update_many(
-                {"_id": {"$in": done}},
-                {"$set": {"published": True, "published_at": datetime.now(UTC)}},
-            )
-        OUTBOX_PUBLISHED.inc(len(done))
-        return len(done)
+            queued.append((d, futures))
+        done: list[str] = []
+        records = 0
+        for d, futures in queued:
+            results = await asyncio.gather(*futures, return_exceptions=True)
+            failed = [r for r in results if isinstance(r, BaseException)]
+            if not failed:
+                done.append(d["_id"])
+                records += len(results)
+            elif unpublishable := next((r for r in failed if isinstance(r, UNPUBLISHABLE)), None):
+                await self._park(d, unpublishable)
+            else:
+                log.warning("outbox record not acknowledged, will retry",
+                            error=repr(failed[0])[:200])  # fmt: skip
+        marked = {"$set": {"published": True, "published_at": datetime.now(UTC)}}
+        for chunk in id_chunks(done):
+            await self._outbox.update_many({"_id": {"$in": chunk}}, marked)
+        OUTBOX_PUBLISHED.inc(records)
+        return records
 
     async def prune_published(self, now: datetime | None = None) -> int:
         """Delete records published more than the retention ago; returns how many. Pending
@@ -171,7 +181,12 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), timeout=backoff)
 
     async def _hold_lease(self) -> bool:
+        """Take or renew the lease. A lease renewed less than a tenth of its length ago is
+        not written again (at load the relay runs after every commit)."""
         now = datetime.now(UTC)
+        if self._held_until is not None and now < self._held_until - self._lease * 0.9:
+            return True
+        self._held_until = None
         try:
             doc = await self._leases.find_one_and_update(
                 {"_id": "outbox-relay", "$or": [{"owner": self._owner}, {"until": {"$lt": now}}]},
@@ -181,4 +196,6 @@ class OutboxRelay:
             )
         except DuplicateKeyError:
             return False
-        return doc is not None and doc.get("owner") == self._owner
+        held = doc is not None and doc.get("owner") == self._owner
+        self._held_until = now + self._lease if held else None
+        return held

@@ -27,7 +27,15 @@ def bench(
     persons: Annotated[int, typer.Option(help="Persons in the simulated year (replay).")] = 20_000,
     quick: Annotated[bool, typer.Option(help="200 entries, 300 persons.")] = False,
     only: Annotated[
-        str | None, typer.Option(help="'replay': only the year's replay and Kafka ceilings.")
+        str | None,
+        typer.Option(
+            help="'replay': only the year's replay and Kafka ceilings; 'billing': only the "
+            "store ceilings and billing."
+        ),
+    ] = None,
+    baseline_entries: Annotated[
+        int | None,
+        typer.Option(help="Entries for the per-entry and two-instance scenarios (default: all)."),
     ] = None,
     out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
     markdown_out: Annotated[
@@ -37,14 +45,15 @@ def bench(
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
     if quick:
         entries, persons = min(entries, 200), min(persons, 300)
-    if only not in (None, "replay"):
-        raise typer.BadParameter("only 'replay' can be run alone", param_hint="--only")
+    if only not in (None, "replay", "billing"):
+        raise typer.BadParameter("only 'replay' or 'billing' can be run alone", param_hint="--only")
     settings = InfraSettings.from_env()
     infra = start_for_command(settings, console)
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     run = f"bench{datetime.now(UTC):%Y%m%d%H%M%S}"
     cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run,
-                      only_replay=only == "replay")  # fmt: skip
+                      only_replay=only == "replay", only_billing=only == "billing",
+                      baseline_entries=baseline_entries)  # fmt: skip
     began = time.monotonic()
 
     def say(message: str) -> None:

@@ -31,6 +31,8 @@ class BenchConfig:
     latency_s: float = 30.0
     run: str = ""
     only_replay: bool = False  # the simulated year's replay and its Kafka ceilings only
+    only_billing: bool = False  # the store ceilings and billing only
+    baseline_entries: int | None = None  # per-entry and two-instance scenarios (None: entries)
 
 
 def machine() -> dict[str, Any]:
@@ -66,7 +68,9 @@ async def _scenario(
     extra: dict[str, str],
     say: Callable[[str], None],
     then: Callable[[BillingRun], Any] | None = None,
+    entries: int | None = None,
 ) -> tuple[Throughput, Any]:
+    count = entries or cfg.entries
     run = new_run(
         f"{cfg.run}{name}",
         env["KAFKA_BOOTSTRAP_SERVERS"],
@@ -78,21 +82,22 @@ async def _scenario(
         extra,
     )
     try:
-        await run.start(min(400, max(20, cfg.entries // 10)), say)  # cases the entries go to
-        result = await throughput(run, cfg.entries, say)
-        say(f"billing {name}: {result.per_s:,.0f} entries/s over {cfg.entries:,}")
+        await run.start(min(400, max(20, count // 10)), say)  # cases the entries go to
+        result = await throughput(run, count, say)
+        say(f"billing {name}: {result.per_s:,.0f} entries/s over {count:,}")
         after = await then(run) if then else None
         return result, after
     finally:
         await run.stop()
 
 
-def _tp(t: Throughput, store_per_s: float) -> dict[str, Any]:
+def _tp(t: Throughput, store_per_s: float, indexed_per_s: float) -> dict[str, Any]:
     return {
         "entries": t.entries,
         "seconds": round(t.seconds, 2),
         "per_s": round(t.per_s, 1),
         "ratio_to_store_ceiling": round(t.per_s / store_per_s, 3),
+        "ratio_to_indexed_store_ceiling": round(t.per_s / indexed_per_s, 3),
         "rss_peak_mib": {k: mib(v) for k, v in t.rss_peak.items()},
         "rss_at_10pct_mib": {k: mib(v) for k, v in t.rss_early.items()},
         "rss_end_mib": {k: mib(v) for k, v in t.rss_end.items()},
@@ -115,10 +120,14 @@ async def run_bench(
                 "reporting_replay": _replay(replay)}  # fmt: skip
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
     store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
-    say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each)")
-    replay = await bench_replay(
-        bootstrap, env, f"{cfg.run}y", reference, YearConfig(persons=cfg.persons), log_dir, say
-    )
+    indexed = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
+    say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each), "
+        f"{indexed.per_s:,.0f} with billing's indexes")  # fmt: skip
+    figures: ReplayFigures | None = None
+    if not cfg.only_billing:
+        figures = await bench_replay(
+            bootstrap, env, f"{cfg.run}y", reference, YearConfig(persons=cfg.persons), log_dir, say
+        )
     batched, lat = await _scenario(
         "b1",
         cfg,
@@ -131,22 +140,29 @@ async def run_bench(
         say,
         then=lambda run: _latency(run, cfg, say),
     )
+    baseline = cfg.baseline_entries
     per_entry, _ = await _scenario(
-        "e1", cfg, env, reference, log_dir, 1, PORT + 2, {"PROCESSING_BATCH_MAX": "1"}, say
-    )
-    two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say)
+        "e1", cfg, env, reference, log_dir, 1, PORT + 2, {"PROCESSING_BATCH_MAX": "1"}, say,
+        entries=baseline,
+    )  # fmt: skip
+    two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say,
+                             entries=baseline)  # fmt: skip
     return {
         **_header(cfg),
-        "ceilings": {**_kafka(replay), "store_entries_per_s": round(store.per_s, 1)},
+        "ceilings": {
+            **(_kafka(figures) if figures else {}),
+            "store_entries_per_s": round(store.per_s, 1),
+            "store_indexed_entries_per_s": round(indexed.per_s, 1),
+        },
         "billing": {
-            "batched": _tp(batched, store.per_s),
-            "per_entry": _tp(per_entry, store.per_s),
-            "two_instances": _tp(two, store.per_s),
+            "batched": _tp(batched, store.per_s, indexed.per_s),
+            "per_entry": _tp(per_entry, store.per_s, indexed.per_s),
+            "two_instances": _tp(two, store.per_s, indexed.per_s),
             "batching_gain": round(batched.per_s / per_entry.per_s, 2),
             "scaling_two_over_one": round(two.per_s / batched.per_s, 2),
             "latency": lat,
         },
-        "reporting_replay": _replay(replay),
+        "reporting_replay": _replay(figures) if figures else None,
     }
 
 
@@ -159,7 +175,8 @@ def _header(cfg: BenchConfig) -> dict[str, Any]:
             "entries": cfg.entries,
             "persons": cfg.persons,
             "latency_s": cfg.latency_s,
-            "only": "replay" if cfg.only_replay else None,
+            "only": "replay" if cfg.only_replay else "billing" if cfg.only_billing else None,
+            "baseline_entries": cfg.baseline_entries,
         },
     }
 

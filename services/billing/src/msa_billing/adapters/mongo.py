@@ -21,6 +21,7 @@ from msa_billing.adapters.documents import (
     invoice_document,
     invoice_from,
 )
+from msa_billing.adapters.indexes import ensure_indexes
 from msa_billing.domain.entry_record import Entry
 from msa_billing.domain.invoices import Invoice
 from msa_billing.domain.view import CaseView
@@ -173,11 +174,4 @@ class MongoStore:
         return buffered_unit(self._db, session)
 
     async def ensure_indexes(self) -> None:
-        entries = self._db["entries"]
-        await entries.create_index([("status", ASCENDING), ("case_id", ASCENDING)])
-        await entries.create_index([("status", ASCENDING), ("held_since", ASCENDING)])
-        await entries.create_index(
-            [("status", ASCENDING), ("invoice_number", ASCENDING), ("service_month", ASCENDING)]
-        )
-        await entries.create_index([("invoice_number", ASCENDING), ("invoice_line", ASCENDING)])
-        await self._db["invoices"].create_index([("provider_id", ASCENDING), ("period", ASCENDING)])
+        await ensure_indexes(self._db)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from msa_kit.mongo import id_chunks
 from pymongo import ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -61,8 +62,10 @@ class CachedDocs:
     async def load(self, keys: Iterable[str]) -> None:
         missing = sorted({k for k in keys if k not in self._docs})
         if missing:
-            cursor = self._coll.find({"_id": {"$in": missing}}, session=self._session)
-            found = {d["_id"]: d async for d in cursor}
+            found: dict[str, Document] = {}
+            for chunk in id_chunks(missing):
+                cursor = self._coll.find({"_id": {"$in": chunk}}, session=self._session)
+                found.update([(d["_id"], d) async for d in cursor])
             self._docs.update({k: found.get(k) for k in missing})
             self._stored.update(found)
 

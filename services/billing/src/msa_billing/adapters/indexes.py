@@ -1,0 +1,51 @@
+"""Billing's indexes. Every entry is in the ``_id`` and the uninvoiced index; only held
+entries are in the two held indexes and only invoiced ones in the invoice-line index
+(partial indexes), so storing a new accepted entry writes two index keys, not five. Each
+query names the partial index's condition, so the store may use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import OperationFailure
+
+HELD = {"status": "held"}
+INVOICED = {"invoice_number": {"$gt": ""}}  # strings only: a null number is not indexed
+#: Full indexes of earlier versions that the partial ones replace.
+REPLACED = ("status_1_case_id_1", "status_1_held_since_1", "invoice_number_1_invoice_line_1")
+INDEX_NOT_FOUND = 27
+
+
+async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
+    entries = db["entries"]
+    await _drop_replaced(entries)
+    await entries.create_index(  # SecantusDB scans for a partial (status, case_id)
+        [("case_id", ASCENDING), ("status", ASCENDING)],
+        name="held_by_case", partialFilterExpression=HELD,
+    )  # fmt: skip
+    await entries.create_index(
+        [("status", ASCENDING), ("held_since", ASCENDING)],
+        name="held_since", partialFilterExpression=HELD,
+    )  # fmt: skip
+    await entries.create_index(
+        [("status", ASCENDING), ("invoice_number", ASCENDING), ("service_month", ASCENDING)]
+    )
+    await entries.create_index(
+        [("invoice_number", ASCENDING), ("invoice_line", ASCENDING)],
+        name="invoice_lines", partialFilterExpression=INVOICED,
+    )  # fmt: skip
+    await db["invoices"].create_index([("provider_id", ASCENDING), ("period", ASCENDING)])
+
+
+async def _drop_replaced(entries: AsyncCollection[dict[str, Any]]) -> None:
+    present = await entries.index_information()
+    for name in REPLACED:
+        if name in present:
+            try:
+                await entries.drop_index(name)
+            except OperationFailure as exc:  # another instance dropped it first
+                if exc.code != INDEX_NOT_FOUND:
+                    raise
