@@ -14,6 +14,7 @@ from msa_contracts.reference import ReferenceData
 from msa_ops.faults.letters import Letter
 from msa_ops.faults.poison import Poison
 from msa_ops.sim import billing_checks as billing
+from msa_ops.sim.agents import Action
 from msa_ops.sim.figures import Table, figure_mismatches
 from msa_ops.sim.truth import Observed, Truth
 
@@ -65,7 +66,19 @@ def reports(truth: Truth, observed: Observed, f: Findings) -> None:
     wrong = [ce for ce, a in truth.reports.items() if ce in answers and answers[ce] != a.expect]
     f.lost["reports"] = len(missing)
     if missing or wrong:
-        f.problem(f"reports: {len(missing)} unanswered, {len(wrong)} answered wrongly")
+        first = observed.first_answers()
+        examples = "; ".join(_answer_example(truth.reports[ce], first.get(ce)) for ce in wrong[:3])
+        f.problem(f"reports: {len(missing)} unanswered, {len(wrong)} answered wrongly"
+                  + (f" (e.g. {examples})" if examples else ""))  # fmt: skip
+
+
+def _answer_example(action: Action, answer: object) -> str:
+    """One wrongly answered report, readable: its kind, day, expectation and the answer."""
+    got = type(answer).__name__
+    reasons = getattr(answer, "reasons", None) or []
+    codes = ",".join(str(getattr(r, "code", r)) for r in reasons)
+    return (f"{action.event.name()} of {action.day} expected {action.expect}, got {got}"
+            + (f" [{codes}]" if codes else ""))  # fmt: skip
 
 
 def hours(truth: Truth, observed: Observed, last_day: date, f: Findings) -> None:

@@ -109,11 +109,17 @@ class Observed:
         """Billing's answers (HoursAccepted/HoursRejected) per hour entry record (ce_id)."""
         return hour_answers(self.envelopes)
 
-    def answers(self) -> dict[str, str]:
-        """'accepted' or 'rejected' per report id (causation id of casework's first answer)."""
-        found: dict[str, str] = {}
+    def first_answers(self) -> dict[str, object]:
+        """Casework's first answer event per report id (its causation id)."""
+        found: dict[str, object] = {}
         for _, env in self.envelopes:
             if env.causation_id and env.causation_id not in found:
-                rejected = isinstance(env.event, REJECTIONS)
-                found[env.causation_id] = "rejected" if rejected else "accepted"
+                found[env.causation_id] = env.event
         return found
+
+    def answers(self) -> dict[str, str]:
+        """'accepted' or 'rejected' per report id (causation id of casework's first answer)."""
+        return {
+            report: "rejected" if isinstance(answer, REJECTIONS) else "accepted"
+            for report, answer in self.first_answers().items()
+        }
