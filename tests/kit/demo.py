@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from msa_contracts.events import PersonDeparted
-from msa_kit.processing import Context, Subscription, Unprocessable
+from msa_kit.processing import Context, NotYet, Subscription, Unprocessable
 from msa_kit.runtime import ServiceRuntime
 from msa_kit.settings import KitSettings
 
@@ -22,6 +22,7 @@ def build_demo(
     fail_on: frozenset[str] = frozenset(),
     reject_on: frozenset[str] = frozenset(),
     before_effect: Callable[[PersonDeparted], None] = lambda _event: None,
+    not_yet: Callable[[PersonDeparted], bool] = lambda _event: False,
     **settings: Any,
 ) -> ServiceRuntime:
     runtime = ServiceRuntime(
@@ -40,6 +41,8 @@ def build_demo(
             raise RuntimeError(f"cannot handle {event.person_ref}")
         if event.person_ref in reject_on:
             raise Unprocessable("person-unknown", f"no such person {event.person_ref}")
+        if ctx.patient and not_yet(event):
+            raise NotYet(f"{event.person_ref} waits")
         before_effect(event)
         await runtime.db["effects"].update_one(
             {"_id": event.person_ref}, {"$inc": {"n": 1}}, upsert=True, session=ctx.session

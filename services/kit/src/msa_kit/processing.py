@@ -7,8 +7,11 @@ outbox records it emits. A failing handler is retried a bounded number of times,
 record is dead-lettered with the reason, again through the outbox, in one transaction with
 its inbox record, so it lands on the dead-letter topic exactly once. A handler that knows
 retrying cannot help raises ``Unprocessable``: the record is dead-lettered at once with the
-handler's code and reason. When the database is unreachable nothing is acknowledged: the
-record is retried until it is back.
+handler's code and reason. A handler that must wait for something another topic brings
+(e.g. its clock is behind the sender's) raises ``NotYet``: the record is tried again after a
+pause, without counting as a failure, until ``not_yet_wait_s`` has passed; then the handler
+runs once more with ``ctx.patient`` False and decides with what it knows. When the database
+is unreachable nothing is acknowledged: the record is retried until it is back.
 """
 
 from __future__ import annotations
@@ -65,6 +68,8 @@ class Context:
     provider: str | None
     emitted: list[Outgoing] = field(default_factory=list)
     scope: Scope = field(default_factory=Scope)
+    #: False once the record has waited ``not_yet_wait_s``: the handler must decide now.
+    patient: bool = True
 
     @property
     def event(self) -> Event:
@@ -93,6 +98,14 @@ class Unprocessable(Exception):
         super().__init__(f"{code}: {reason}")
         self.code = code
         self.reason = reason
+
+
+class NotYet(Exception):
+    """Raised by a handler that should not decide a record yet, because what the decision
+    depends on arrives on another topic that this service reads independently (e.g. the
+    clock's day is behind the day the record was sent). Not a failure: the record is tried
+    again after a pause (its partition waits), until the wait is over and ``ctx.patient`` is
+    False. ``reason`` says what it waits for (logged; no personal data)."""
 
 
 Handler = Callable[[Context], Awaitable[None]]
@@ -127,9 +140,13 @@ class Processor:
         max_attempts: int = 3,
         retry_backoff_s: float = 0.2,
         infra_backoff_max_s: float = 5.0,
+        not_yet_wait_s: float = 30.0,
+        not_yet_pause_s: float = 0.5,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         self._client = client
+        self._not_yet_wait = not_yet_wait_s
+        self._not_yet_pause = not_yet_pause_s
         self._inbox = inbox
         self._outbox = outbox
         self._service = service
@@ -167,15 +184,22 @@ class Processor:
         if await self._inbox.seen(record.topic, envelope.id, None):
             log.info("duplicate dropped")
             return "duplicate"
-        for attempt in range(1, self._max_attempts + 1):
+        waited, patient, attempt = 0.0, True, 0
+        while attempt < self._max_attempts:
+            attempt += 1
             try:
-                return await self._handle(record, envelope, sub, provider)
+                return await self._handle(record, envelope, sub, provider, patient)
             except AlreadyProcessed:
                 return "duplicate"
             except Unprocessable as exc:
                 letter = DeadLetter.unprocessable(record, exc.code, exc.reason, self._service)
                 return await self._dead_letter(record, letter, [], "rejected", envelope)
             except Exception as exc:
+                if isinstance(exc, NotYet) and patient:  # waiting is no failed attempt
+                    attempt -= 1
+                    patient = await self._wait_a_little(exc, waited)
+                    waited += self._not_yet_pause
+                    continue
                 if is_unavailable(exc):
                     raise DatabaseUnavailable(repr(exc)[:300]) from exc
                 log.warning("handler failed", attempt=attempt, error=repr(exc)[:300])
@@ -185,12 +209,22 @@ class Processor:
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
+    async def _wait_a_little(self, not_yet: NotYet, waited: float) -> bool:
+        """Pause before the next try; False once the record has waited long enough."""
+        if waited >= self._not_yet_wait:
+            log.warning("waited long enough, deciding now", waited_s=waited, why=str(not_yet))
+            return False
+        log.info("not yet", why=str(not_yet)[:300], waited_s=waited)
+        await asyncio.sleep(self._not_yet_pause)
+        return True
+
     async def _handle(
-        self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None
-    ) -> Outcome:
+        self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None,
+        patient: bool = True,
+    ) -> Outcome:  # fmt: skip
         async def work(session: AsyncClientSession) -> None:
             now = self._clock()
-            ctx = Context(envelope, record, session, now, provider)
+            ctx = Context(envelope, record, session, now, provider, patient=patient)
             await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
             await sub.handler(ctx)
             await ctx.scope.flush()

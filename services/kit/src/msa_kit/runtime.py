@@ -78,7 +78,8 @@ class ServiceRuntime:
             self.client, self.inbox, self.outbox,
             service=self.service, clock=clock, max_attempts=settings.max_attempts,
             retry_backoff_s=settings.retry_backoff_s,
-            infra_backoff_max_s=settings.infra_backoff_max_s, on_commit=self.relay.notify,
+            infra_backoff_max_s=settings.infra_backoff_max_s,
+            not_yet_wait_s=settings.not_yet_wait_s, on_commit=self.relay.notify,
         )  # fmt: skip
         self.batches = BatchProcessor(
             self.processor, self.client, self.inbox, self.outbox,

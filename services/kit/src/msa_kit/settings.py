@@ -27,6 +27,11 @@ class KitSettings(BaseSettings):
     max_attempts: int = Field(default=3, ge=1, description="handler attempts before DLQ")
     retry_backoff_s: float = Field(default=0.2, ge=0)
     infra_backoff_max_s: float = Field(default=5.0, gt=0)
+    not_yet_wait_s: float = Field(
+        default=30.0, ge=0,
+        description="how long a record whose handler says 'not yet' (e.g. the service's clock "
+        "is behind the sender's) may wait before it is decided with what is known",
+    )  # fmt: skip
     processing_batch_max: int = Field(
         default=200, ge=1,
         description="records per consumed batch and transaction; 1: one transaction per record",
