@@ -32,11 +32,16 @@ class Harness:
         self.store = store
         self._offsets = itertools.count()
 
-    async def send(self, event: Event, *, provider: str | None = None) -> list[Outgoing]:
-        """Deliver ``event`` on the topic it belongs to; returns what casework emitted."""
-        return await self.deliver(self.topic_for(event, provider), record_of(event))
+    async def send(
+        self, event: Event, *, provider: str | None = None, sent: datetime = NOW,
+        patient: bool = True,
+    ) -> list[Outgoing]:  # fmt: skip
+        """Deliver ``event`` (sent at ``sent``) on the topic it belongs to; returns what
+        casework emitted. ``patient`` False: the record has waited as long as it may."""
+        record = record_of(event, sent)
+        return await self.deliver(self.topic_for(event, provider), record, patient=patient)
 
-    async def deliver(self, topic: str, record: Record) -> list[Outgoing]:
+    async def deliver(self, topic: str, record: Record, *, patient: bool = True) -> list[Outgoing]:
         sub = self.subscription(topic)
         raw = RawRecord(topic, 0, next(self._offsets), record.key, record.value, record.headers)
         provider = sub.provider_of(topic)
@@ -45,7 +50,7 @@ class Harness:
         except InvalidMessage as invalid:
             return sub.rejector(invalid, raw, provider) if sub.rejector else []
         session = cast(AsyncClientSession, None)
-        ctx = Context(envelope, raw, session, NOW, provider)
+        ctx = Context(envelope, raw, session, NOW, provider, patient=patient)
         await sub.handler(ctx)
         return ctx.emitted
 
@@ -64,8 +69,8 @@ class Harness:
         return case
 
 
-def record_of(event: Event) -> Record:
-    return encode(event, event_id=str(uuid.uuid4()), source="/tests", time=NOW)
+def record_of(event: Event, sent: datetime = NOW) -> Record:
+    return encode(event, event_id=str(uuid.uuid4()), source="/tests", time=sent)
 
 
 def names(emitted: list[Outgoing], topic: str | None = None) -> list[str]:

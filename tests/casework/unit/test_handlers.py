@@ -4,8 +4,9 @@ Mitte), awo 1 (West, Süd), drk 2 (Nord, West)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+import pytest
 from msa_casework import topics
 from msa_casework.domain.case import CaseStatus
 from msa_casework.domain.opening import case_id_for
@@ -24,6 +25,7 @@ from msa_contracts.events import (
     ProviderReportRejected,
 )
 from msa_contracts.values import District, Module, ResidenceStatus
+from msa_kit.processing import NotYet
 
 from tests.casework.builders import (
     arrival,
@@ -265,6 +267,38 @@ async def test_a_report_dated_after_the_latest_day_is_rejected(cw: Harness) -> N
 
     emitted = await cw.send(fachleistung(event.person_ref, 50, date(2026, 2, 10)),
                             provider="caritas")  # fmt: skip
+
+    assert only(emitted, ProviderReportRejected, CARITAS).reasons[0].code == "date-in-future"
+
+
+async def test_a_report_sent_after_caseworks_latest_day_waits_for_the_clock(
+    cw: Harness,
+) -> None:
+    event = arrival()
+    await cw.send(event)
+    await cw.send(tick(date(2026, 2, 1)))
+    request = fachleistung(event.person_ref, 50, date(2026, 2, 10))
+    sent = datetime(2026, 2, 10, 9, tzinfo=UTC)  # casework has not read that day's tick yet
+
+    with pytest.raises(NotYet):
+        await cw.send(request, provider="caritas", sent=sent)
+    await cw.send(tick(date(2026, 2, 10)))
+    emitted = await cw.send(request, provider="caritas", sent=sent)
+
+    assert "FachleistungApproved" in names(emitted, CARITAS)
+    assert "ProviderReportRejected" not in names(emitted, CARITAS)
+
+
+async def test_a_report_that_waited_long_enough_is_judged_by_the_latest_day_known(
+    cw: Harness,
+) -> None:
+    event = arrival()
+    await cw.send(event)
+    await cw.send(tick(date(2026, 2, 1)))
+    sent = datetime(2026, 2, 10, 9, tzinfo=UTC)
+
+    emitted = await cw.send(fachleistung(event.person_ref, 50, date(2026, 2, 10)),
+                            provider="caritas", sent=sent, patient=False)  # fmt: skip
 
     assert only(emitted, ProviderReportRejected, CARITAS).reasons[0].code == "date-in-future"
 

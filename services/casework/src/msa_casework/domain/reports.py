@@ -70,3 +70,17 @@ def plan_problems(case: Case, plan_id: str, on: date, field: str) -> list[Reason
         message = f"{on} is before the plan was agreed on {case.plan.agreed_on}"
         return [reason("date-before-plan", message, field)]
     return []
+
+
+def waits_for_clock(outcome: Outcome, latest_day: date | None, sent_on: date) -> bool:
+    """True when ``outcome`` turns a report down as dated after casework's latest day while
+    the provider sent it on a later day than that. Casework reads the clock and the reports
+    independently (after a restart the reports may be read first), so its latest day is
+    behind the sender's: the report should wait for the clock, not be rejected."""
+    if latest_day is None or sent_on <= latest_day:
+        return False
+    return any(
+        r.code == "date-in-future"
+        for fact in outcome.facts
+        for r in getattr(fact.event, "reasons", ())
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date
 from typing import TypeVar
 
 from msa_contracts.events import (
@@ -14,7 +14,7 @@ from msa_contracts.events import (
     PlanReviewed,
     ReferralMade,
 )
-from msa_kit.processing import Context
+from msa_kit.processing import Context, NotYet
 
 from msa_casework.domain.approvals import request_fachleistung
 from msa_casework.domain.case import Case
@@ -22,7 +22,7 @@ from msa_casework.domain.errors import UnexpectedEventError
 from msa_casework.domain.facts import Outcome
 from msa_casework.domain.goals import record_referral, report_progress
 from msa_casework.domain.plans import record_review, submit_plan
-from msa_casework.domain.reports import Sender
+from msa_casework.domain.reports import Sender, waits_for_clock
 from msa_casework.domain.rules import Rules
 from msa_casework.handlers.deps import Deps, expect
 from msa_casework.handlers.publish import publish
@@ -41,6 +41,9 @@ async def _decide(deps: Deps, ctx: Context, report: R, case_id: str, decide: Dec
     unit = deps.unit(ctx)
     case, latest_day = await unit.case(case_id), await unit.days.latest()
     outcome = decide(case, report, sender_of(ctx), latest_day, deps.rules)
+    sent_on = ctx.envelope.time.astimezone(UTC).date()
+    if ctx.patient and waits_for_clock(outcome, latest_day, sent_on):
+        raise NotYet(f"casework's latest day {latest_day} is before the day sent, {sent_on}")
     await unit.save(outcome)
     publish(ctx, outcome)
 
