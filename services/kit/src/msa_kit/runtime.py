@@ -3,6 +3,7 @@ processor and HTTP app with one lifespan. Every part can be replaced for tests."
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -113,9 +114,14 @@ class ServiceRuntime:
         log.info("service stopping", service=self.service)
         await self.broker.stop()
         await self.relay.stop()
+        # The last flush is bounded: a broker that does not answer (e.g. a partition without
+        # a leader) must not hold the shutdown. What stays unmarked in the outbox is pending
+        # and published by the next instance, so nothing is lost by giving up here.
+        bound = self.settings.graceful_timeout_s
         with contextlib.suppress(Exception):
-            await self.relay.publish_pending()
-        await self.producer.stop()
+            await asyncio.wait_for(self.relay.publish_pending(), bound)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.producer.stop(), bound)
         for hook in self.shutdown_hooks:
             await hook()
         await self.client.close()
