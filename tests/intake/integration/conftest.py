@@ -3,6 +3,8 @@ group, against the real broker and store."""
 
 from __future__ import annotations
 
+import asyncio
+import warnings
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -42,5 +44,8 @@ async def running(infra: Any, intake_keys: LocalKeyPaths, issuer: Issuer) -> Asy
         ) as http:
             yield Running(intake, http, tail, intake_keys, infra.kafka_bootstrap)
     finally:
-        await intake.runtime.stop()
+        try:  # an open defect: this stop has hung at the end of CI runs (see README)
+            await asyncio.wait_for(intake.runtime.stop(), 60)
+        except TimeoutError:
+            warnings.warn("intake's runtime did not stop within 60 s", stacklevel=1)
         await tail.stop()
