@@ -20,3 +20,9 @@ async def mongo(infra: Any) -> AsyncIterator[AsyncMongoClient[dict[str, Any]]]:
 def service() -> str:
     """A unique service name, so each test has its own database and dead-letter topic."""
     return unique("kittest")
+
+
+@pytest.fixture(params=[1, 100], ids=["per-record", "batched"])
+def batch_max(request: pytest.FixtureRequest) -> int:
+    """Tests that take it run with one transaction per record and with batches."""
+    return int(request.param)

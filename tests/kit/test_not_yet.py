@@ -24,11 +24,6 @@ from tests.kit.support import (
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=[1, 100], ids=["per-record", "batched"])
-def batch_max(request: pytest.FixtureRequest) -> int:
-    return int(request.param)
-
-
 async def test_a_record_waits_without_using_attempts_until_what_it_needs_has_come(
     infra: Any, service: str, batch_max: int
 ) -> None:

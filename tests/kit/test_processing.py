@@ -23,12 +23,6 @@ from tests.kit.support import (
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(params=[1, 100], ids=["per-record", "batched"])
-def batch_max(request: pytest.FixtureRequest) -> int:
-    """Every test runs with one transaction per record and with batches."""
-    return int(request.param)
-
-
 async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_topic(
     infra: Any, service: str, batch_max: int
 ) -> None:
