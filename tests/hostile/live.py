@@ -10,11 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from msa_contracts.envelope import encode
 from msa_contracts.events import Event
 from msa_ops.keys import LocalKeys
+from msa_ops.reading import read_to_end
 from msa_ops.sim.truth import Observed, Truth
 from msa_ops.stack import Stack
 
@@ -67,23 +68,8 @@ async def send_event(producer: AIOKafkaProducer, topic: str, event: Event, **att
 
 
 async def read_all(bootstrap: str, topics: list[str]) -> list[ConsumerRecord[bytes, bytes]]:
-    """Everything on ``topics`` now (read until quiet)."""
-    consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=bootstrap, enable_auto_commit=False,
-        auto_offset_reset="earliest", max_partition_fetch_bytes=4 << 20,
-    )  # fmt: skip
-    await consumer.start()
-    out: list[ConsumerRecord[bytes, bytes]] = []
-    try:
-        idle = 0
-        while idle < 4:
-            batch = await consumer.getmany(timeout_ms=400)
-            idle = 0 if batch else idle + 1
-            for records in batch.values():
-                out.extend(records)
-    finally:
-        await consumer.stop()
-    return out
+    """Everything on ``topics`` now: every partition read to its current end."""
+    return await read_to_end(bootstrap, topics)
 
 
 def headers_of(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
 from bson import json_util
 from msa_contracts.events import IdentityPayload
+from msa_ops.reading import read_to_end
 from pymongo import AsyncMongoClient
 
 
@@ -28,26 +28,12 @@ def _hit(blob: bytes, wanted: Iterable[bytes]) -> bytes | None:
 
 async def scan_topics(bootstrap: str, wanted: list[bytes], prefix: str = "msa.") -> list[str]:
     """Every record of every topic starting with ``prefix``; returns where a value was found."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
-        auto_offset_reset="earliest", max_partition_fetch_bytes=4 << 20,
-    )  # fmt: skip
-    await consumer.start()
     found: list[str] = []
-    try:
-        consumer.subscribe(sorted(t for t in await consumer.topics() if t.startswith(prefix)))
-        idle = 0
-        while idle < 5:
-            batch = await consumer.getmany(timeout_ms=400)
-            idle = 0 if batch else idle + 1
-            for records in batch.values():
-                for r in records:
-                    parts = [k.encode() + b"=" + (v or b"") for k, v in r.headers]
-                    blob = b"\0".join([r.key or b"", r.value or b"", *parts])
-                    if (n := _hit(blob, wanted)) is not None:
-                        found.append(f"{r.topic}@{r.offset}: {n!r}")
-    finally:
-        await consumer.stop()
+    for r in await read_to_end(bootstrap, prefix=prefix):
+        parts = [k.encode() + b"=" + (v or b"") for k, v in r.headers]
+        blob = b"\0".join([r.key or b"", r.value or b"", *parts])
+        if (n := _hit(blob, wanted)) is not None:
+            found.append(f"{r.topic}@{r.offset}: {n!r}")
     return found
 
 

@@ -190,20 +190,32 @@ async def test_a_provider_spoofing_another_provider_or_its_case_gets_nothing_acc
     for n in range(1, CONFIG.hold_days + 3):  # the hold for a missing assignment runs out
         await send_event(producer, "msa.clock", tick(_last_day(live) + timedelta(days=n)))
 
-    async def answers() -> dict[str, str]:
-        topics = [CATALOGUE.provider_topic(intruder, k) for k in ("assignments", "feedback")]
-        found = {headers_of(r).get("ce_causationid", ""): headers_of(r)["ce_type"]
-                 for r in await read_all(live.bootstrap, topics)}  # fmt: skip
-        wanted = {sent_report.answer_id, sent_hours.answer_id}
-        return {k: v for k, v in found.items() if k in wanted} if wanted <= set(found) else {}
+    wanted = {sent_report.answer_id: "de.dresden.msa.ProviderReportRejected.v1",
+              sent_hours.answer_id: "de.dresden.msa.HoursRejected.v1"}  # fmt: skip
+    topics = [CATALOGUE.provider_topic(intruder, k) for k in ("assignments", "feedback")]
+    got: dict[str, str] = {}
 
-    got = await eventually(answers, timeout_s=60)
-    assert got == {sent_report.answer_id: "de.dresden.msa.ProviderReportRejected.v1",
-                   sent_hours.answer_id: "de.dresden.msa.HoursRejected.v1"}  # fmt: skip
+    async def answered() -> bool:
+        for r in await read_all(live.bootstrap, topics):
+            if (cause := headers_of(r).get("ce_causationid", "")) in wanted:
+                got[cause] = headers_of(r)["ce_type"]
+        return set(got) == set(wanted)
+
+    await eventually(answered, timeout_s=90)
+    assert got == wanted, f"answers: {got}; the services' log lines of the records:\n" + "\n".join(
+        _log_lines(live, set(wanted))
+    )
     spoofed = [a for a in live.truth.reports.values() if a.expect == "rejected"]
     assert spoofed, "the scenario should have spoofed some plans"
     ledger = await read_all(live.bootstrap, ["msa.billing.ledger"])
     assert not [r for r in ledger if headers_of(r).get("ce_causationid") == sent_hours.answer_id]
+
+
+def _log_lines(live: Live, ids: set[str]) -> list[str]:
+    """The lines of every service's log that name one of ``ids`` (for a failure's message)."""
+    return [f"{p.name}: {line[:400]}" for p in live.stack.processes.values()
+            for line in p.log_path.read_text(errors="replace").splitlines()
+            if any(i in line for i in ids)]  # fmt: skip
 
 
 async def test_after_erasure_nothing_of_the_person_can_be_read_anywhere(live: Live) -> None:

@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from msa_contracts.events import Event
 from msa_contracts.topics import catalogue, dead_letter_topic
 from msa_kit.auth import Role, issue_token
-from msa_reporting.adapters.log_reader import assigned
+from msa_ops.reading import read_to_end
 from msa_reporting.settings import (
     CASES_TOPIC,
     CLOCK_TOPIC,
@@ -153,28 +153,7 @@ async def publish(bootstrap: str, topics: Topics, events: list[tuple[Event, str]
 
 async def read_all(bootstrap: str, topic: str) -> list[Any]:
     """Every record of ``topic`` from the beginning to its current end."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",  # seek_to_beginning alone can lose to "latest"
-    )
-    await consumer.start()  # outside any group: all partitions are assigned
-    found: list[Any] = []
-    try:
-        parts = await assigned(consumer, {topic})
-        await consumer.seek_to_beginning(*parts)
-        end = await consumer.end_offsets(parts)
-        while [tp for tp in parts if await consumer.position(tp) < end[tp]]:
-            batch = await consumer.getmany(timeout_ms=500)
-            for recs in batch.values():
-                found.extend(
-                    r for r in recs if r.offset < end[TopicPartition(r.topic, r.partition)]
-                )
-    finally:
-        await consumer.stop()
-    return found
+    return await read_to_end(bootstrap, [topic])
 
 
 async def eventually(check: Any, timeout_s: float = 30.0, every_s: float = 0.2) -> None:

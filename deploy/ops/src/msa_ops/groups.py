@@ -14,6 +14,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
 from msa_contracts.topics import catalogue
 
+from msa_ops.reading import partitions_of
+
 
 async def start_group_at_end(bootstrap: str, group: str, topics: Iterable[str]) -> int:
     """Commit the current end offsets of ``topics`` for ``group``; returns partitions set.
@@ -27,7 +29,7 @@ async def start_group_at_end(bootstrap: str, group: str, topics: Iterable[str]) 
         partitions = [
             TopicPartition(t, p)
             for t in dict.fromkeys(topics)
-            for p in sorted(await _partitions_of(consumer, t))
+            for p in sorted(await partitions_of(consumer, t))
         ]
         consumer.assign(partitions)
         ends = await consumer.end_offsets(partitions)
@@ -35,16 +37,6 @@ async def start_group_at_end(bootstrap: str, group: str, topics: Iterable[str]) 
     finally:
         await consumer.stop()
     return len(partitions)
-
-
-async def _partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    known = consumer.partitions_for_topic(topic)
-    if not known:
-        await consumer._client.force_metadata_update()
-        known = consumer.partitions_for_topic(topic)
-    if not known:
-        raise ValueError(f"topic {topic!r} does not exist on the broker")
-    return set(known)
 
 
 def consumed_topics(service: str) -> list[str]:
