@@ -111,20 +111,24 @@ class ServiceRuntime:
         log.info("service started", service=self.service)
 
     async def stop(self) -> None:
+        """Stop consuming, then the relay, flush what is pending and close the connections.
+
+        Every step is bounded, so a broker or store that does not answer cannot hold the
+        shutdown (a consumer leaving its group can wait on a coordinator; a flush on a
+        partition without a leader). Giving up loses nothing: unmarked outbox records stay
+        pending for the next instance, uncommitted offsets are read again (and dropped by
+        the inbox). The step that was stuck is logged with its bound."""
         log.info("service stopping", service=self.service)
-        await self.broker.stop()
-        await self.relay.stop()
-        # The last flush is bounded: a broker that does not answer (e.g. a partition without
-        # a leader) must not hold the shutdown. What stays unmarked in the outbox is pending
-        # and published by the next instance, so nothing is lost by giving up here.
         bound = self.settings.graceful_timeout_s
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.relay.publish_pending(), bound)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.producer.stop(), bound)
+        # the broker first waits up to ``bound`` for handlers in flight, then closes consumers
+        await _step("consumers", self.broker.stop(), 2 * bound)
+        await _step("relay", self.relay.stop(), bound)
+        await _step("last outbox flush", self.relay.publish_pending(), bound)
+        await _step("producer", self.producer.stop(), bound)
         for hook in self.shutdown_hooks:
-            await hook()
+            await _step(getattr(hook, "__name__", "shutdown hook"), hook(), bound)
         await self.client.close()
+        log.info("service stopped", service=self.service)
 
     async def mongo_ready(self) -> bool:
         return await ping(self.db)
@@ -154,3 +158,20 @@ class ServiceRuntime:
         for router in routers:
             app.include_router(router)
         return app
+
+
+async def _step(name: str, work: Awaitable[Any], bound_s: float) -> None:
+    """Await one shutdown step for at most ``bound_s``; a failure or timeout is logged, and
+    the shutdown goes on."""
+    began = asyncio.get_running_loop().time()
+    try:
+        await asyncio.wait_for(work, bound_s)
+    except TimeoutError:
+        log.error("shutdown step gave up", step=name, bound_s=bound_s)
+        return
+    except Exception as exc:
+        log.warning("shutdown step failed", step=name, error=repr(exc)[:300])
+        return
+    log.debug(
+        "shutdown step done", step=name, took_s=round(asyncio.get_running_loop().time() - began, 3)
+    )
