@@ -25,7 +25,8 @@ def user_of(actor: str) -> str:
 
 
 def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
-    """Written from the catalogue's producers/consumers, independently of msa_ops.deploy."""
+    """Written from the catalogue's producers, consumers and trimmers, independently of
+    msa_ops.deploy."""
     rules: dict[str, set[Rule]] = defaultdict(set)
     for topic in tree.catalogue.all_topics():
         for actor in topic.consumers:
@@ -44,6 +45,8 @@ def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
             }
             if actor in SERVICES:
                 rules[user_of(actor)].add(("cluster", "", "", "IdempotentWrite"))
+        for actor in topic.trimmed_by:
+            rules[user_of(actor)].add(("topic", topic.name, "literal", "Delete"))
     return rules
 
 

@@ -4,12 +4,13 @@ and the services' logs. Values are searched as bytes in the forms they could tak
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from bson import json_util
-from msa_contracts.events import IdentityPayload
+from msa_contracts.events import IdentityPayload, SealedIdentity
 from msa_ops.reading import read_to_end
 from pymongo import AsyncMongoClient
 
@@ -34,6 +35,26 @@ async def scan_topics(bootstrap: str, wanted: list[bytes], prefix: str = "msa.")
         blob = b"\0".join([r.key or b"", r.value or b"", *parts])
         if (n := _hit(blob, wanted)) is not None:
             found.append(f"{r.topic}@{r.offset}: {n!r}")
+    return found
+
+
+async def scan_sealed(
+    bootstrap: str,
+    opener: Callable[[SealedIdentity], IdentityPayload],
+    wanted: list[bytes],
+    prefix: str = "msa.",
+) -> list[str]:
+    """Every sealed identity on every topic starting with ``prefix`` (notices, dead letters),
+    opened with intake's own key: where one still reveals a value."""
+    found: list[str] = []
+    for r in await read_to_end(bootstrap, prefix=prefix):
+        try:
+            sealed = SealedIdentity.model_validate(json.loads(r.value or b"")["identity"])
+            opened = opener(sealed).model_dump_json().encode()
+        except Exception:  # not a sealed identity, or one that cannot be opened: nothing read
+            continue
+        if (n := _hit(opened, wanted)) is not None:
+            found.append(f"{r.topic}@{r.partition}:{r.offset}: {n!r} (sealed)")
     return found
 
 

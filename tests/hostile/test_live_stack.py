@@ -21,7 +21,9 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from msa_contracts.events import CaseAssigned, IdentityPayload
 from msa_contracts.reference import load_reference
+from msa_contracts.sealing import load_private_key
 from msa_contracts.topics import catalogue, dead_letter_topic
+from msa_intake.adapters.crypto import IdentityOpener
 from msa_kit.auth import Role
 from msa_ops.keys import ensure_local_keys
 from msa_ops.sim.run import simulate
@@ -40,7 +42,7 @@ from tests.hostile.live import (
     send,
     send_event,
 )
-from tests.hostile.scan import needles, scan_databases, scan_logs, scan_topics
+from tests.hostile.scan import needles, scan_databases, scan_logs, scan_sealed, scan_topics
 from tests.intake.support import notice, registration_body
 
 pytestmark = pytest.mark.integration
@@ -56,7 +58,8 @@ async def live(infra: Any, tmp_path_factory: pytest.TempPathFactory) -> AsyncIte
     run = f"hostile{uuid.uuid4().hex[:6]}"
     stack = await Stack.fresh(
         list(SERVICES), run=run, bootstrap=infra.kafka_bootstrap,
-        env={**infra.env(), **keys.service_env(), "RETRY_BACKOFF_S": "0.05"},
+        env={**infra.env(), **keys.service_env(), "RETRY_BACKOFF_S": "0.05",
+             "INTAKE_TRIM_INTERVAL_S": "0.5"},
         log_dir=tmp_path_factory.mktemp("live-logs"), base_port=18700,
         extra={"billing": {"BILLING_HOLD_DAYS": str(CONFIG.hold_days)}},
     )  # fmt: skip
@@ -253,6 +256,33 @@ async def test_after_erasure_nothing_of_the_person_can_be_read_anywhere(live: Li
     assert await scan_databases(live.mongodb_uri, live.run, wanted) == []
     assert await scan_topics(live.bootstrap, wanted) == []
     assert scan_logs([p.log_path for p in live.stack.processes.values()], wanted) == []
+
+
+async def test_after_erasure_not_even_intakes_key_opens_the_persons_notice(
+    live: Live, producer: AIOKafkaProducer
+) -> None:
+    who = IdentityPayload(family_name="Vergessenova", given_names="Notitia", nationality="ERI",
+                          date_of_birth=date(1984, 2, 29), phone="+49 351 4466001")  # fmt: skip
+    paths = _paths(live)
+    opener = IdentityOpener({paths.key_id: load_private_key(paths.private_key.read_bytes())})
+    wanted = needles(who)
+    sent = await send_event(producer, "msa.allocation.notices", notice(paths, who))
+    await eventually(lambda: _caused(live, "msa.intake.persons", [sent]))
+    assert await scan_sealed(live.bootstrap, opener, wanted), "intake's key opens the notice"
+    persons = await read_all(live.bootstrap, ["msa.intake.persons"])
+    [ref] = {r.key.decode() for r in persons
+             if headers_of(r).get("ce_causationid") == sent.answer_id}  # fmt: skip
+    office = {"Authorization": f"Bearer {live.keys.token(Role.CASEWORKER)}"}
+    async with httpx.AsyncClient(base_url=live.stack["intake"].url, timeout=30) as http:
+        gone = await http.delete(f"/persons/{ref}", params={"reason": "request"}, headers=office)
+    assert gone.status_code == 200, gone.text
+
+    async def unreadable() -> bool:
+        return await scan_sealed(live.bootstrap, opener, wanted) == []
+
+    assert await eventually(unreadable, timeout_s=60), "the notice was not trimmed"
+    assert await scan_databases(live.mongodb_uri, live.run, wanted) == []
+    assert await scan_topics(live.bootstrap, wanted) == []
 
 
 async def test_no_log_line_of_the_run_holds_personal_data(live: Live) -> None:

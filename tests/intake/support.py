@@ -64,13 +64,13 @@ def record(event: PersonAllocated, event_id: str | None = None) -> Record:
     return encode(event, event_id=event_id or str(uuid.uuid4()), source="/allocation", time=NOW)
 
 
-def context(event: PersonAllocated, now: datetime = NOW) -> Context:
+def context(event: PersonAllocated, now: datetime = NOW, offset: int = 0) -> Context:
     """What the kit hands a handler for a consumed record (no real session: fakes ignore it)."""
     envelope = Envelope(
         event=event, id=str(uuid.uuid4()), type=event.ce_type(), source="/allocation",
         time=now, subject=event.subject(), correlation_id="corr-1", causation_id=None,
     )  # fmt: skip
-    raw = RawRecord("msa.allocation.notices", 0, 0, event.subject().encode(), b"{}", ())
+    raw = RawRecord("msa.allocation.notices", 0, offset, event.subject().encode(), b"{}", ())
     return Context(envelope, raw, cast(Any, None), now, None)
 
 
@@ -111,5 +111,6 @@ def settings(keys: LocalKeyPaths, issuer: Issuer, **overrides: Any) -> IntakeSet
         "intake_private_key_file": str(keys.private_key),
         "intake_master_key_file": str(keys.master_key), "intake_pepper_file": str(keys.pepper),
         "retry_backoff_s": 0.01, "outbox_poll_s": 0.1, "graceful_timeout_s": 5,
+        "intake_trim_interval_s": 0.2,
     }  # fmt: skip
     return IntakeSettings(**(values | overrides))

@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 from msa_contracts.topics import catalogue, consumer_group
 from msa_ops.deploy.naming import is_service, kafka_user
 from msa_ops.infra.secure_kafka import SecureKafka
+from msa_ops.reading import partitions_of
 
 CAT = catalogue()  # the provider registry's providers, as deployed
 LIMIT_S = 20.0  # an allowed operation finishes well within this; a denied one fails fast
@@ -87,3 +89,21 @@ async def consume(
     finally:
         await client.stop()
     return seen
+
+
+async def trim(kafka: SecureKafka, user: str, topic: str) -> int:
+    """As user, delete every record of topic before each partition's current end (Kafka
+    DeleteRecords); return the sum of the partitions' new start offsets."""
+    admin = AIOKafkaAdminClient(**kafka.client(user), request_timeout_ms=10_000)
+    reader = AIOKafkaConsumer(**kafka.client(user), **_CLIENT)
+    try:
+        async with asyncio.timeout(LIMIT_S):
+            await admin.start()
+            await reader.start()
+            parts = [TopicPartition(topic, p) for p in await partitions_of(reader, topic)]
+            ends = await reader.end_offsets(parts)
+            starts = await admin.delete_records({p: RecordsToDelete(e) for p, e in ends.items()})
+            return sum(starts.values())
+    finally:
+        await reader.stop()
+        await admin.close()

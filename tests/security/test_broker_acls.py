@@ -19,7 +19,7 @@ from msa_ops.deploy.naming import kafka_user
 from msa_ops.infra.secure_acls import bindings
 from msa_ops.infra.secure_kafka import SecureKafka
 
-from tests.security.clients import CAT, consume, produce, producer, pt, send, user_of
+from tests.security.clients import CAT, consume, produce, producer, pt, send, trim, user_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
 
@@ -161,6 +161,20 @@ async def test_intake_reads_allocation_notices_and_writes_persons(
     got = await consume(secure_kafka, "msa-intake", "msa.allocation.notices", "msa-intake", value)
     assert value in got
     await produce(secure_kafka, "msa-intake", "msa.intake.persons", enable_idempotence=True)
+
+
+async def test_intake_trims_allocation_notices_and_no_one_else_trims_anything(
+    secure_kafka: SecureKafka,
+) -> None:
+    await produce(secure_kafka, "msa-allocation-system", "msa.allocation.notices")
+    assert await trim(secure_kafka, "msa-intake", "msa.allocation.notices") > 0
+    await produce(secure_kafka, "msa-intake", "msa.intake.persons", enable_idempotence=True)
+    with pytest.raises(TopicDenied):  # may write the notices, not delete them
+        await trim(secure_kafka, "msa-allocation-system", "msa.allocation.notices")
+    with pytest.raises(TopicDenied):  # its own output topic is a history, never trimmed
+        await trim(secure_kafka, "msa-intake", "msa.intake.persons")
+    # a record on the topic again, for the read proofs that follow
+    await produce(secure_kafka, "msa-allocation-system", "msa.allocation.notices")
 
 
 BILLING_ONLY = sorted(

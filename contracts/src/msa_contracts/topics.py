@@ -35,6 +35,9 @@ class Topic:
     compacted: bool = False
     provider: str | None = None
     extra_config: dict[str, str] = field(default_factory=dict)
+    #: services that delete records they have processed (Kafka DeleteRecords), e.g. intake
+    #: after an erasure, so that no sealed identity of an erased person stays readable
+    trimmed_by: tuple[str, ...] = ()
 
     @property
     def config(self) -> dict[str, str]:
@@ -93,8 +96,12 @@ PROVIDER_FEED = (
 
 SHARED_TOPICS: tuple[Topic, ...] = (
     Topic("msa.allocation.notices", "Allocation notices from the state's allocation system; "
-          "identities sealed to intake's key.", "notice_id", 3, (ev.PersonAllocated,),
-          ("allocation-system",), ("intake",), retention_ms=7 * DAY_MS),
+          "identities sealed to intake's key. A hand-over, not a history: after a person's "
+          "erasure intake deletes the records of the person's notices' partitions up to and "
+          "including them, once it has processed them (every record before them is processed "
+          "too), so no sealed identity of an erased person stays on the topic.",
+          "notice_id", 3, (ev.PersonAllocated,), ("allocation-system",), ("intake",),
+          retention_ms=7 * DAY_MS, trimmed_by=("intake",)),
     Topic("msa.intake.persons", "Arrivals and their changes, pseudonymous.", "person_ref", 6,
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
            ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),

@@ -7,11 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from msa_contracts.topics import consumer_group
 from msa_kit.processing import Clock, Subscription
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
 from msa_intake.adapters.stores import ensure_indexes
+from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
 from msa_intake.entrypoints.http import router
 from msa_intake.entrypoints.http_errors import install_error_handlers
@@ -68,6 +70,13 @@ def build(
         )  # fmt: skip
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
+        trimmer = NoticeTrimmer(
+            db, bootstrap=settings.kafka_bootstrap_servers, security=settings.kafka_security,
+            group=settings.kafka_consumer_group or consumer_group(settings.service_name),
+            interval_s=settings.intake_trim_interval_s,
+        )  # fmt: skip
+        runtime.startup_hooks.append(trimmer.start)
+        runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
     notices = notice_subscription(units, deps, open_identity or IdentityOpener(keys.private_keys))
     runtime.subscribe([settings.intake_notices_topic], notices, title="intake-allocation-notices")

@@ -25,6 +25,9 @@ class IntakeSettings(KitSettings):
     )
     intake_master_key_file: str = Field(default="", description="base64 32-byte master key")
     intake_pepper_file: str = Field(default="", description="base64 pepper of the blind index")
+    intake_trim_interval_s: float = Field(
+        default=10.0, gt=0, description="how often erased persons' notices are trimmed"
+    )
 
     @property
     def keys_database(self) -> str:

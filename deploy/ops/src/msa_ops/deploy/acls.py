@@ -2,7 +2,8 @@
 
 Every actor named by a topic gets one Kafka user. Consumers get Read (and Describe) on each
 topic they consume and Read on their consumer group(s); producers get Write (and Describe)
-on each topic they produce. The four services produce idempotently (``enable_idempotence``),
+on each topic they produce; a service that trims a topic (``trimmed_by``) gets Delete on
+it. The four services produce idempotently (``enable_idempotence``),
 so they also get IdempotentWrite on the cluster. Nothing is granted by prefix except an
 external consumer's own group namespace (``<user>-``), so a provider reaches only its own
 topics and groups.
@@ -50,6 +51,9 @@ def acls_for(cat: Catalogue, actor: str) -> tuple[Acl, ...]:
         ops["topic", topic.name, "literal"].update(READ)
     for topic in cat.produced_by(actor):
         ops["topic", topic.name, "literal"].update(WRITE)
+    for topic in cat.all_topics():
+        if actor in topic.trimmed_by:  # DeleteRecords of what it has processed
+            ops["topic", topic.name, "literal"].add("Delete")
     if cat.consumed_by(actor):
         group, pattern = group_acl(actor)
         ops["group", group, pattern].add("Read")

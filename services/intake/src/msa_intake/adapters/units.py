@@ -17,7 +17,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_intake.adapters.crypto import KeyWrapper
 from msa_intake.adapters.keystore import MongoKeyStore
-from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
+from msa_intake.adapters.stores import (
+    MongoAuditLog,
+    MongoIdentityIndex,
+    MongoNoticeLog,
+    MongoPersonStore,
+)
 
 T = TypeVar("T")
 
@@ -29,6 +34,7 @@ class MongoUnit:
     index: MongoIdentityIndex
     keys: MongoKeyStore
     audit: MongoAuditLog
+    notices: MongoNoticeLog
     emit_to: Callable[[Event], None]
 
     def emit(self, event: Event) -> None:
@@ -73,5 +79,6 @@ class MongoUnits:
             index=MongoIdentityIndex(db, session),
             keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
             audit=MongoAuditLog(db, session),
+            notices=MongoNoticeLog(db, session),
             emit_to=emit,
         )
