@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from msa_contracts.envelope import Record, encode
-from msa_contracts.events import PersonDeparted
+from msa_contracts.envelope import Envelope, Record, decode, encode
+from msa_contracts.events import Event, PersonDeparted
 from msa_contracts.topics import dead_letter_topic
 
 
@@ -108,3 +111,63 @@ def header(rec: Any, name: str) -> str | None:
         if k == name:
             return bytes(v).decode()
     return None
+
+
+@dataclass
+class Tail:
+    """Every record of some topics from offset zero on, collected in the background (raw;
+    decoded on demand)."""
+
+    bootstrap: str
+    topics: Sequence[str]
+    records: list[Any] = field(default_factory=list)
+    _decoded: dict[int, Envelope] = field(default_factory=dict)
+    _task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self.topics, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest",
+            enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000,
+        )  # fmt: skip
+        await consumer.start()
+
+        async def run() -> None:
+            try:
+                while True:
+                    for recs in (await consumer.getmany(timeout_ms=100)).values():
+                        self.records.extend(recs)
+            finally:
+                await consumer.stop()
+
+        self._task = asyncio.create_task(run())
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def on(self, topic: str, caused_by: str | None = None, key: str | None = None) -> list[Event]:
+        """The events on ``topic`` (caused by the event ``caused_by``, keyed ``key``); only
+        that topic's records are decoded (others may be dead letters)."""
+        found = []
+        for n, r in enumerate(self.records):
+            if r.topic != topic or (key is not None and r.key != key.encode()):
+                continue
+            if (env := self._decoded.get(n)) is None:
+                env = self._decoded[n] = decode(r.headers, r.value)
+            if caused_by in (None, env.causation_id):
+                found.append(env.event)
+        return found
+
+    async def until(self, check: Callable[[], Any], timeout_s: float = 30.0) -> None:
+        """Wait until ``check()`` (on what was collected) holds; fail after ``timeout_s``."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while not check():
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("condition not reached in time")
+            await asyncio.sleep(0.1)
+
+    def letters(self, topic: str, key: str) -> list[Any]:
+        """The raw records on ``topic`` keyed ``key`` (e.g. dead letters)."""
+        return [r for r in self.records if r.topic == topic and r.key == key.encode()]

@@ -14,8 +14,8 @@ from msa_billing.settings import BillingSettings
 from msa_contracts.topics import dead_letter_topic
 
 from tests.auth import Issuer
-from tests.billing.integration.support import Running, Tail, all_topics, topics_for
-from tests.kit.support import create_topics, unique
+from tests.billing.integration.support import Running, all_topics, topics_for
+from tests.kit.support import Tail, create_topics, unique
 
 HOLD_DAYS = 3
 

@@ -4,21 +4,19 @@ store, a producer to feed it, and a tail that collects what it publishes."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from msa_billing.bootstrap import Billing
 from msa_billing.routing import BillingTopics
-from msa_contracts.envelope import Envelope, Record, decode, encode
+from msa_contracts.envelope import Record, encode
 from msa_contracts.events import Event
 
 from tests.billing.builders import tick
+from tests.kit.support import Tail
 
 PROVIDERS = ("caritas", "diakonie", "awo", "drk")
 
@@ -33,52 +31,6 @@ def topics_for(prefix: str) -> BillingTopics:
 def all_topics(topics: BillingTopics) -> list[str]:
     per_provider = [t for p in PROVIDERS for t in (topics.hours(p), topics.feedback(p))]
     return [topics.cases, topics.clock, topics.ledger, *per_provider]
-
-
-@dataclass
-class Tail:
-    """Every record of some topics from the beginning, decoded, in the background."""
-
-    bootstrap: str
-    topics: list[str]
-    seen: list[tuple[str, Envelope]] = field(default_factory=list)
-    _task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        consumer = AIOKafkaConsumer(
-            *self.topics, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest",
-            enable_auto_commit=False, group_id=None, metadata_max_age_ms=1000,
-        )  # fmt: skip
-        await consumer.start()
-
-        async def run() -> None:
-            try:
-                while True:
-                    for recs in (await consumer.getmany(timeout_ms=100)).values():
-                        self.seen.extend((r.topic, decode(r.headers, r.value)) for r in recs)
-            finally:
-                await consumer.stop()
-
-        self._task = asyncio.create_task(run())
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    def on(self, topic: str, caused_by: str | None = None) -> list[Event]:
-        return [
-            env.event for t, env in self.seen
-            if t == topic and caused_by in (None, env.causation_id)
-        ]  # fmt: skip
-
-    async def until(self, check: Callable[[], Any], timeout_s: float = 30.0) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        while not check():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError("condition not reached in time")
-            await asyncio.sleep(0.1)
 
 
 @dataclass

@@ -26,8 +26,8 @@ from pymongo import AsyncMongoClient
 
 from tests.auth import Issuer
 from tests.billing.builders import approved, assigned, logged, module_changed, opened, tick
-from tests.billing.integration.support import PROVIDERS, Tail, all_topics, topics_for
-from tests.kit.support import create_topics, unique
+from tests.billing.integration.support import PROVIDERS, all_topics, topics_for
+from tests.kit.support import Tail, create_topics, unique
 
 pytestmark = pytest.mark.integration
 MARCH = date(2026, 3, 1)

@@ -14,9 +14,9 @@ from msa_intake.bootstrap import build
 from msa_intake.keys import LocalKeyPaths
 from msa_kit.auth import Role
 
-from tests.intake.integration.helpers import Running, Tail
+from tests.intake.integration.helpers import Running
 from tests.intake.support import Issuer, settings
-from tests.kit.support import create_topics, unique
+from tests.kit.support import Tail, create_topics, unique
 
 
 @pytest.fixture(scope="session")

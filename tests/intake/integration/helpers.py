@@ -4,19 +4,15 @@ databases, and a tail that collects what it publishes."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
-from msa_contracts.envelope import decode
-from msa_contracts.events import Event
 from msa_intake.bootstrap import Intake
 from msa_intake.keys import LocalKeyPaths
 
-from tests.kit.support import header
+from tests.kit.support import Tail, header
 
 
 async def wait_for(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0) -> None:
@@ -25,49 +21,6 @@ async def wait_for(check: Callable[[], Awaitable[bool]], timeout_s: float = 20.0
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.1)
-
-
-@dataclass
-class Tail:
-    """Collects every record of some topics from the beginning, in the background."""
-
-    bootstrap: str
-    topics: tuple[str, ...]
-    records: list[Any] = field(default_factory=list)
-    _task: asyncio.Task[None] | None = None
-
-    async def start(self) -> None:
-        consumer = AIOKafkaConsumer(
-            *self.topics, bootstrap_servers=self.bootstrap, auto_offset_reset="earliest",
-            enable_auto_commit=False, group_id=None,
-        )  # fmt: skip
-        await consumer.start()
-
-        async def run() -> None:
-            try:
-                while True:
-                    for recs in (await consumer.getmany(timeout_ms=100)).values():
-                        self.records.extend(recs)
-            finally:
-                await consumer.stop()
-
-        self._task = asyncio.create_task(run())
-
-    async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    def events(self, topic: str, key: str | None = None) -> list[Event]:
-        return [
-            decode(r.headers, r.value).event
-            for r in self.records
-            if r.topic == topic and (key is None or r.key == key.encode())
-        ]
-
-    def letters(self, topic: str, key: str) -> list[Any]:
-        return [r for r in self.records if r.topic == topic and r.key == key.encode()]
 
 
 @dataclass

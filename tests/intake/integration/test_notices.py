@@ -20,12 +20,12 @@ pytestmark = pytest.mark.integration
 async def test_a_notice_yields_exactly_one_arrival_registered_with_needs_data_only(
     running: Running,
 ) -> None:
-    before = len(running.tail.events(running.persons))
+    before = len(running.tail.on(running.persons))
     the_notice = notice(running.keys, identity(11), household_size=4, district="leuben")
     rec = record(the_notice)
     await produce(running.bootstrap, running.notices, rec)
     await running.settle(header(rec, "ce_id") or "")
-    [arrival] = running.tail.events(running.persons)[before:]
+    [arrival] = running.tail.on(running.persons)[before:]
     assert isinstance(arrival, ArrivalRegistered)
     assert (arrival.household_size, arrival.district, arrival.age_band) == (4, "leuben", "27-49")
     assert arrival.languages == ["prs", "fa"] and arrival.vulnerabilities == ["single-parent"]
@@ -44,7 +44,7 @@ async def test_a_replayed_notice_and_the_same_identity_at_the_desk_give_no_secon
     await running.settle(header(first, "ce_id") or "")
     persons = running.intake.runtime.db["persons"]
     count = await persons.count_documents({})
-    arrivals = len(running.tail.events(running.persons))
+    arrivals = len(running.tail.on(running.persons))
 
     replay_id = str(uuid.uuid4())
     await produce(running.bootstrap, running.notices, record(the_notice, replay_id))
@@ -52,10 +52,10 @@ async def test_a_replayed_notice_and_the_same_identity_at_the_desk_give_no_secon
     desk = await running.http.post("/persons", json=registration_body(identity(12)))
 
     assert desk.status_code == 409
-    [arrival] = running.tail.events(running.persons, key=desk.json()["details"][0]["person_ref"])
+    [arrival] = running.tail.on(running.persons, key=desk.json()["details"][0]["person_ref"])
     assert isinstance(arrival, ArrivalRegistered)
     assert await persons.count_documents({}) == count
-    assert len(running.tail.events(running.persons)) == arrivals
+    assert len(running.tail.on(running.persons)) == arrivals
 
 
 async def test_a_notice_with_a_broken_sealed_identity_is_dead_lettered_and_the_next_processed(
@@ -70,7 +70,7 @@ async def test_a_notice_with_a_broken_sealed_identity_is_dead_lettered_and_the_n
         update={"identity": seal_identity(pem, running.keys.key_id, identity(13))}
     )
     good = record(notice(running.keys, identity(14)))
-    arrivals = len(running.tail.events(running.persons))
+    arrivals = len(running.tail.on(running.persons))
     await produce(running.bootstrap, running.notices, record(broken), good)
     await running.settle(header(good, "ce_id") or "")
 
@@ -82,4 +82,4 @@ async def test_a_notice_with_a_broken_sealed_identity_is_dead_lettered_and_the_n
     assert dlq_code(letter) == "identity-unreadable"
     assert (header(letter, "dlq_reason") or "").startswith("decryption-failed")
     assert header(letter, "dlq_attempts") == "1"
-    assert len(running.tail.events(running.persons)) == arrivals + 1  # the next one, only
+    assert len(running.tail.on(running.persons)) == arrivals + 1  # the next one, only

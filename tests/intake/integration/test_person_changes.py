@@ -30,11 +30,11 @@ async def registered(running: Running, n: int) -> str:
 
 async def published(running: Running, ref: str, count: int) -> list[object]:
     async def arrived() -> bool:
-        return len(running.tail.events(running.persons, key=ref)) >= count
+        return len(running.tail.on(running.persons, key=ref)) >= count
 
     await wait_for(arrived)
     await asyncio.sleep(0.3)
-    return list(running.tail.events(running.persons, key=ref))
+    return list(running.tail.on(running.persons, key=ref))
 
 
 async def test_status_change_relocation_and_departure_each_emit_their_event_in_order(
