@@ -80,8 +80,7 @@ class OutboxRelay:
     async def stop(self) -> None:
         if self._task:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task})  # a cancellation of stop itself is not swallowed
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending records; returns how many the broker acknowledged

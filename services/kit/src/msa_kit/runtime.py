@@ -126,8 +126,8 @@ class ServiceRuntime:
         await _step("last outbox flush", self.relay.publish_pending(), bound)
         await _step("producer", self.producer.stop(), bound)
         for hook in self.shutdown_hooks:
-            await _step(getattr(hook, "__name__", "shutdown hook"), hook(), bound)
-        await self.client.close()
+            await _step(getattr(hook, "__qualname__", "shutdown hook"), hook(), bound)
+        await _step("store connection", self.client.close(), bound)
         log.info("service stopped", service=self.service)
 
     async def mongo_ready(self) -> bool:
