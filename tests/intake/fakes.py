@@ -15,7 +15,6 @@ from typing import TypeVar
 
 from msa_contracts.events import Event
 from msa_intake.domain.audit import AuditEntry
-from msa_intake.domain.notices import NoticeAt
 from msa_intake.domain.person import Person
 from msa_intake.ports import Sealed
 from msa_kit.processing import Clock, Context
@@ -30,8 +29,6 @@ class State:
     index: dict[str, str] = field(default_factory=dict)
     keys: dict[str, bytes] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
-    notices: dict[NoticeAt, str] = field(default_factory=dict)  # position -> person
-    due: set[NoticeAt] = field(default_factory=set)
 
 
 class FakePersons:
@@ -95,17 +92,6 @@ class FakeAudit:
         return list(reversed(found))[:limit]
 
 
-class FakeNotices:
-    def __init__(self, state: State) -> None:
-        self._s = state
-
-    async def remember(self, ref: str, at: NoticeAt) -> None:
-        self._s.notices.setdefault(at, ref)
-
-    async def erased(self, ref: str) -> None:
-        self._s.due |= {at for at, r in self._s.notices.items() if r == ref}
-
-
 @dataclass
 class FakeUnit:
     now: datetime
@@ -117,7 +103,6 @@ class FakeUnit:
         self.index = FakeIndex(self.state)
         self.keys = FakeKeys(self.state)
         self.audit = FakeAudit(self.state)
-        self.notices = FakeNotices(self.state)
 
     def emit(self, event: Event) -> None:
         self.emitted.append(event)

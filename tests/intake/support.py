@@ -64,13 +64,13 @@ def record(event: PersonAllocated, event_id: str | None = None) -> Record:
     return encode(event, event_id=event_id or str(uuid.uuid4()), source="/allocation", time=NOW)
 
 
-def context(event: PersonAllocated, now: datetime = NOW, offset: int = 0) -> Context:
+def context(event: PersonAllocated, now: datetime = NOW) -> Context:
     """What the kit hands a handler for a consumed record (no real session: fakes ignore it)."""
     envelope = Envelope(
         event=event, id=str(uuid.uuid4()), type=event.ce_type(), source="/allocation",
         time=now, subject=event.subject(), correlation_id="corr-1", causation_id=None,
     )  # fmt: skip
-    raw = RawRecord("msa.allocation.notices", 0, offset, event.subject().encode(), b"{}", ())
+    raw = RawRecord("msa.allocation.notices", 0, 0, event.subject().encode(), b"{}", ())
     return Context(envelope, raw, cast(Any, None), now, None)
 
 

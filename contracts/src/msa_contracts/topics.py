@@ -35,8 +35,8 @@ class Topic:
     compacted: bool = False
     provider: str | None = None
     extra_config: dict[str, str] = field(default_factory=dict)
-    #: services that delete records they have processed (Kafka DeleteRecords), e.g. intake
-    #: after an erasure, so that no sealed identity of an erased person stays readable
+    #: services that delete the records they have processed (Kafka DeleteRecords): intake
+    #: on the notices, so that no sealed identity stays readable there
     trimmed_by: tuple[str, ...] = ()
 
     @property
@@ -96,10 +96,9 @@ PROVIDER_FEED = (
 
 SHARED_TOPICS: tuple[Topic, ...] = (
     Topic("msa.allocation.notices", "Allocation notices from the state's allocation system; "
-          "identities sealed to intake's key. A hand-over, not a history: after a person's "
-          "erasure intake deletes the records of the person's notices' partitions up to and "
-          "including them, once it has processed them (every record before them is processed "
-          "too), so no sealed identity of an erased person stays on the topic.",
+          "identities sealed to intake's key. A hand-over, not a history: intake deletes the "
+          "records its consumer group has processed (DeleteRecords), so no sealed identity "
+          "stays on the topic after its registration, nor after an erasure.",
           "notice_id", 3, (ev.PersonAllocated,), ("allocation-system",), ("intake",),
           retention_ms=7 * DAY_MS, trimmed_by=("intake",)),
     Topic("msa.intake.persons", "Arrivals and their changes, pseudonymous.", "person_ref", 6,

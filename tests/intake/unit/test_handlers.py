@@ -25,12 +25,9 @@ from tests.intake.support import context, identity, notice
 DESK = cmd.Actor("desk-7", "front-desk")
 
 
-async def consume(
-    intake: Intake, event: PersonAllocated, offset: int = 0
-) -> list[tuple[str, Event]]:
-    """Hand ``event`` to the notice subscription as the kit would (as the record at
-    ``offset``); what it emitted."""
-    ctx = context(event, offset=offset)
+async def consume(intake: Intake, event: PersonAllocated) -> list[tuple[str, Event]]:
+    """Hand ``event`` to the notice subscription as the kit would; what it emitted."""
+    ctx = context(event)
     await intake.notices.handler(ctx)
     return [(o.topic, o.event) for o in ctx.emitted]
 
@@ -146,20 +143,6 @@ async def test_erasure_destroys_key_and_blind_index_so_the_person_is_gone_and_ne
         await intake.units.run(lambda u: handlers.disclose(u, read, intake.deps))
     [(_, again)] = await consume(intake, the_notice)
     assert isinstance(again, ArrivalRegistered) and again.person_ref != ref
-
-
-async def test_erasure_marks_every_notice_of_the_person_and_only_theirs_for_trimming(
-    intake: Intake, units: FakeUnits, intake_keys: LocalKeyPaths
-) -> None:
-    await consume(intake, notice(intake_keys, identity(3)), offset=5)
-    await consume(intake, notice(intake_keys, identity(4)), offset=6)
-    assert await consume(intake, notice(intake_keys, identity(3)), offset=9) == []  # known
-    at = {n.offset: ref for n, ref in units.state.notices.items()}
-    assert at == {5: "P-0000000000000001", 6: "P-0000000000000002", 9: "P-0000000000000001"}
-    assert units.state.due == set()
-    erase = cmd.Erase("P-0000000000000001", DESK, "art. 17 request")
-    await intake.units.run(lambda u: handlers.erase(u, erase))
-    assert sorted(n.offset for n in units.state.due) == [5, 9]
 
 
 async def test_a_rejected_status_change_leaves_state_and_published_events_untouched(

@@ -71,12 +71,14 @@ def build(
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
         trimmer = NoticeTrimmer(
-            db, bootstrap=settings.kafka_bootstrap_servers, security=settings.kafka_security,
+            topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
+            security=settings.kafka_security,
             group=settings.kafka_consumer_group or consumer_group(settings.service_name),
             interval_s=settings.intake_trim_interval_s,
         )  # fmt: skip
-        runtime.startup_hooks.append(trimmer.start)
-        runtime.shutdown_hooks.append(trimmer.stop)
+        if settings.intake_trim_notices:
+            runtime.startup_hooks.append(trimmer.start)
+            runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
     notices = notice_subscription(units, deps, open_identity or IdentityOpener(keys.private_keys))
     runtime.subscribe([settings.intake_notices_topic], notices, title="intake-allocation-notices")

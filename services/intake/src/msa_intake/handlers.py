@@ -48,12 +48,8 @@ async def register_arrival(unit: Unit, c: cmd.RegisterArrival, deps: Deps) -> Re
     if (known := await unit.index.find(blind)) is not None:
         if c.actor:  # telling the desk that someone is known is a disclosure too
             await unit.audit.append(_entry(unit, c.actor, known, "identity-match", (), MATCH))
-        if c.notice_at:
-            await unit.notices.remember(known, c.notice_at)
         return Registration(known, created=False)
     person, event = register(deps.new_ref(), c.arrival, c.identity.date_of_birth, c.via, unit.now)
-    if c.notice_at:
-        await unit.notices.remember(person.ref, c.notice_at)
     key = await unit.keys.create(person.ref)
     sealed = deps.vault.seal(key, person.ref, c.identity, c.arrival.languages)
     await unit.persons.add(person, sealed)
@@ -86,12 +82,10 @@ async def depart(unit: Unit, c: cmd.Depart) -> Person:
 
 
 async def erase(unit: Unit, c: cmd.Erase) -> PersonErased:
-    """Destroy the person's key and blind index, and mark the person's allocation notices for
-    trimming from the topic: their personal data is unreadable for good."""
+    """Destroy the person's key and blind index: their personal data is unreadable for good."""
     person, event = (await _load(unit, c.person_ref)).erase(unit.now)
     await unit.keys.destroy(person.ref)
     await unit.index.remove(person.ref)
-    await unit.notices.erased(person.ref)  # the notices' records are trimmed afterwards
     await unit.persons.save(person)
     await unit.audit.append(_entry(unit, c.actor, person.ref, "erase", PERSONAL_FIELDS, c.reason))
     unit.emit(event)

@@ -11,7 +11,6 @@ from msa_contracts.events import Event
 from msa_kit.processing import Context
 
 from msa_intake.domain.audit import AuditEntry
-from msa_intake.domain.notices import NoticeAt
 from msa_intake.domain.person import Person
 
 T = TypeVar("T")
@@ -48,13 +47,6 @@ class AuditLog(Protocol):
     async def entries(self, person_ref: str | None, limit: int) -> Sequence[AuditEntry]: ...
 
 
-class NoticeLog(Protocol):
-    """Where each person's allocation notices lie, to trim them after the erasure."""
-
-    async def remember(self, ref: str, at: NoticeAt) -> None: ...
-    async def erased(self, ref: str) -> None: ...
-
-
 class Unit(Protocol):
     """One transaction's view of intake's state; ``emit`` publishes if it commits."""
 
@@ -68,8 +60,6 @@ class Unit(Protocol):
     def keys(self) -> KeyStore: ...
     @property
     def audit(self) -> AuditLog: ...
-    @property
-    def notices(self) -> NoticeLog: ...
 
     def emit(self, event: Event) -> None: ...
 

@@ -25,8 +25,12 @@ class IntakeSettings(KitSettings):
     )
     intake_master_key_file: str = Field(default="", description="base64 32-byte master key")
     intake_pepper_file: str = Field(default="", description="base64 pepper of the blind index")
+    intake_trim_notices: bool = Field(
+        default=True, description="delete processed notices from the topic (off only when "
+        "another environment reads the same notices topic on a shared broker)",
+    )  # fmt: skip
     intake_trim_interval_s: float = Field(
-        default=10.0, gt=0, description="how often erased persons' notices are trimmed"
+        default=10.0, gt=0, description="how often processed notices are deleted from the topic"
     )
 
     @property

@@ -16,19 +16,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_intake.domain.audit import AuditEntry
 from msa_intake.domain.errors import Conflicting, rejection
-from msa_intake.domain.notices import NoticeAt
 from msa_intake.domain.person import Person
 from msa_intake.ports import Sealed
 
-PERSONS, INDEX, AUDIT, NOTICES = "persons", "identity_index", "audit", "notice_positions"
+PERSONS, INDEX, AUDIT = "persons", "identity_index", "audit"
 Db = AsyncDatabase[dict[str, Any]]
 
 
 async def ensure_indexes(db: Db) -> None:
     await db[INDEX].create_index([("person_ref", ASCENDING)])
     await db[AUDIT].create_index([("person_ref", ASCENDING), ("at", DESCENDING)])
-    await db[NOTICES].create_index([("person_ref", ASCENDING)])
-    await db[NOTICES].create_index([("due", ASCENDING)])
 
 
 class MongoPersonStore:
@@ -99,22 +96,3 @@ class MongoAuditLog:
         cursor = self._coll.find(query, {"_id": 0}, session=self._session)
         docs = await cursor.sort("at", DESCENDING).limit(limit).to_list()
         return [AuditEntry.model_validate(d) for d in docs]
-
-
-class MongoNoticeLog:
-    """One document per consumed notice; ``due`` once its person is erased. The trimmer
-    (``adapters.trimming``) deletes the document when the record is gone from the topic."""
-
-    def __init__(self, db: Db, session: AsyncClientSession) -> None:
-        self._coll = db[NOTICES]
-        self._session = session
-
-    async def remember(self, ref: str, at: NoticeAt) -> None:
-        doc = {"person_ref": ref, "topic": at.topic, "partition": at.partition,
-               "offset": at.offset, "due": False}  # fmt: skip
-        await self._coll.update_one({"_id": at.key}, {"$setOnInsert": doc}, upsert=True,
-                                    session=self._session)  # fmt: skip
-
-    async def erased(self, ref: str) -> None:
-        await self._coll.update_many({"person_ref": ref}, {"$set": {"due": True}},
-                                     session=self._session)  # fmt: skip

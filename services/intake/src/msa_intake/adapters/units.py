@@ -17,12 +17,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_intake.adapters.crypto import KeyWrapper
 from msa_intake.adapters.keystore import MongoKeyStore
-from msa_intake.adapters.stores import (
-    MongoAuditLog,
-    MongoIdentityIndex,
-    MongoNoticeLog,
-    MongoPersonStore,
-)
+from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
 
 T = TypeVar("T")
 
@@ -34,7 +29,6 @@ class MongoUnit:
     index: MongoIdentityIndex
     keys: MongoKeyStore
     audit: MongoAuditLog
-    notices: MongoNoticeLog
     emit_to: Callable[[Event], None]
 
     def emit(self, event: Event) -> None:
@@ -79,6 +73,5 @@ class MongoUnits:
             index=MongoIdentityIndex(db, session),
             keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
             audit=MongoAuditLog(db, session),
-            notices=MongoNoticeLog(db, session),
             emit_to=emit,
         )

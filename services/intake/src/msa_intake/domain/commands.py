@@ -10,7 +10,6 @@ from msa_contracts.values import AccommodationType, District, ResidenceStatus
 
 from msa_intake.domain.arrival import Arrival, Door
 from msa_intake.domain.audit import PersonalField
-from msa_intake.domain.notices import NoticeAt
 from msa_intake.domain.person import DepartureReason
 
 
@@ -28,7 +27,6 @@ class RegisterArrival:
     arrival: Arrival
     via: Door
     actor: Actor | None = None
-    notice_at: NoticeAt | None = None  # where the allocation notice lies, if it came as one
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from msa_intake import handlers
 from msa_intake.domain.arrival import Arrival
 from msa_intake.domain.commands import RegisterArrival
 from msa_intake.domain.errors import Rejected
-from msa_intake.domain.notices import NoticeAt
 from msa_intake.handlers import Deps
 from msa_intake.ports import Units
 
@@ -29,11 +28,9 @@ def notice_subscription(units: Units, deps: Deps, open_identity: Opener) -> Subs
         assert isinstance(notice, PersonAllocated)  # guaranteed by allowed_types
         structlog.contextvars.bind_contextvars(notice_id=notice.notice_id)
         try:
-            at = NoticeAt(ctx.record.topic, ctx.record.partition, ctx.record.offset)
             command = RegisterArrival(
-                open_identity(notice.identity), Arrival.from_notice(notice), "allocation-notice",
-                notice_at=at,
-            )  # fmt: skip
+                open_identity(notice.identity), Arrival.from_notice(notice), "allocation-notice"
+            )
             result = await handlers.register_arrival(units.bind(ctx), command, deps)
         except Rejected as exc:
             raise Unprocessable(exc.code, exc.message) from exc
