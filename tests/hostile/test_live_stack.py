@@ -59,7 +59,7 @@ async def live(infra: Any, tmp_path_factory: pytest.TempPathFactory) -> AsyncIte
     stack = await Stack.fresh(
         list(SERVICES), run=run, bootstrap=infra.kafka_bootstrap,
         env={**infra.env(), **keys.service_env(), "RETRY_BACKOFF_S": "0.05",
-             "INTAKE_TRIM_INTERVAL_S": "0.5"},
+             "INTAKE_TRIM_NOTICES": "true", "INTAKE_TRIM_INTERVAL_S": "0.5"},
         log_dir=tmp_path_factory.mktemp("live-logs"), base_port=18700,
         extra={"billing": {"BILLING_HOLD_DAYS": str(CONFIG.hold_days)}},
     )  # fmt: skip

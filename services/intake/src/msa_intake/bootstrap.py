@@ -70,13 +70,13 @@ def build(
         )  # fmt: skip
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
-        trimmer = NoticeTrimmer(
+        group = settings.kafka_consumer_group or consumer_group(settings.service_name)
+        trimmer = NoticeTrimmer.on_broker(
             topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
-            security=settings.kafka_security,
-            group=settings.kafka_consumer_group or consumer_group(settings.service_name),
+            security=settings.kafka_security, group=group,
             interval_s=settings.intake_trim_interval_s,
         )  # fmt: skip
-        if settings.intake_trim_notices:
+        if settings.trims_notices:
             runtime.startup_hooks.append(trimmer.start)
             runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())

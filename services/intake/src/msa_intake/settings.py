@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from msa_contracts.events import PersonAllocated
-from msa_contracts.topics import SHARED_TOPICS
+from msa_contracts.topics import SHARED_TOPICS, consumer_group
 from msa_kit.settings import KitSettings
 from pydantic import Field
 
@@ -25,13 +25,21 @@ class IntakeSettings(KitSettings):
     )
     intake_master_key_file: str = Field(default="", description="base64 32-byte master key")
     intake_pepper_file: str = Field(default="", description="base64 pepper of the blind index")
-    intake_trim_notices: bool = Field(
-        default=True, description="delete processed notices from the topic (off only when "
-        "another environment reads the same notices topic on a shared broker)",
+    intake_trim_notices: bool | None = Field(
+        default=None, description="delete processed notices from the notices topic; by "
+        "default on with the service's own consumer group (a deployment), off when "
+        "KAFKA_CONSUMER_GROUP names another (a copy on a shared broker, whose deletions "
+        "would take notices other copies have not read)",
     )  # fmt: skip
     intake_trim_interval_s: float = Field(
         default=10.0, gt=0, description="how often processed notices are deleted from the topic"
     )
+
+    @property
+    def trims_notices(self) -> bool:
+        if self.intake_trim_notices is not None:
+            return self.intake_trim_notices
+        return self.kafka_consumer_group in ("", consumer_group(self.service_name))
 
     @property
     def keys_database(self) -> str:

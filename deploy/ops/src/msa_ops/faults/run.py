@@ -79,7 +79,12 @@ async def run_faults(
     run_id = f"faults{uuid.uuid4().hex[:6]}"
     bootstrap = infra.kafka_bootstrap
     since = await end_offsets(bootstrap, [dead_letter_topic(s) for s in SERVICES])
-    env = {**infra.env(), **keys.service_env(), "BILLING_HOLD_DAYS": str(config.hold_days)}
+    env = {
+        **infra.env(),
+        **keys.service_env(),
+        "BILLING_HOLD_DAYS": str(config.hold_days),
+        "INTAKE_TRIM_NOTICES": "true",
+    }  # as deployed: the run reads the notices alone
     if reference_dir is not None:
         env["MSA_REFERENCE_DIR"] = str(reference_dir)
     stack = await Stack.fresh(SERVICES, run=run_id, bootstrap=bootstrap, env=env,

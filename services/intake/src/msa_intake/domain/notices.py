@@ -5,8 +5,8 @@ A notice carries the identity sealed to intake's key. Once intake has registered
 the notice on the topic is only a second copy that intake's key would still open. So the
 notices topic is a hand-over: intake deletes what its consumer group has committed (Kafka
 DeleteRecords), and nothing beyond. This presumes that intake's group is the topic's only
-reader, as the catalogue and the broker's ACLs make it in production; a second environment
-reading the same topic on a shared broker turns trimming off (``INTAKE_TRIM_NOTICES``).
+reader, as the catalogue and the broker's ACLs make it in a deployment; copies of the
+system on a shared broker keep trimming off (``IntakeSettings.trims_notices``).
 """
 
 from __future__ import annotations
