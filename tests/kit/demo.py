@@ -11,6 +11,8 @@ from msa_kit.processing import Context, NotYet, Subscription, Unprocessable
 from msa_kit.runtime import ServiceRuntime
 from msa_kit.settings import KitSettings
 
+from tests.kit.support import wait_for
+
 
 def build_demo(
     bootstrap: str,
@@ -59,3 +61,12 @@ def build_demo(
 
 async def effects(runtime: ServiceRuntime) -> dict[str, int]:
     return {d["_id"]: d["n"] async for d in runtime.db["effects"].find({})}
+
+
+async def until_effects(runtime: ServiceRuntime, n: int, timeout_s: float = 30.0) -> None:
+    """Wait until ``n`` persons have an effect (``wait_for``'s failure after ``timeout_s``)."""
+
+    async def counted() -> bool:
+        return len(await effects(runtime)) == n
+
+    await wait_for(counted, timeout_s=timeout_s)

@@ -19,7 +19,7 @@ from msa_kit.processing import Context, Subscription, Unprocessable
 from msa_kit.runtime import ServiceRuntime
 from msa_kit.settings import KitSettings
 
-from tests.kit.demo import build_demo, effects
+from tests.kit.demo import build_demo, effects, until_effects
 from tests.kit.support import (
     departed,
     header,
@@ -148,13 +148,9 @@ async def test_a_consumer_killed_during_a_batch_loses_and_doubles_nothing(
     before = await effects(runtime)
     await runtime.start()
     try:
-
-        async def all_counted() -> bool:
-            return len(await effects(runtime)) == n
-
         # A writer killed inside a transaction keeps its documents locked until the store
         # expires the transaction (60 s, mongod's transactionLifetimeLimitSeconds too).
-        await wait_for(all_counted, timeout_s=120.0 if crash_point == "mid-batch" else 30.0)
+        await until_effects(runtime, n, timeout_s=120.0 if crash_point == "mid-batch" else 30.0)
         forwarded = await read_topic(infra.kafka_bootstrap, out, expect=n)
         counted = await effects(runtime)
     finally:

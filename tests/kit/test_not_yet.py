@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from msa_contracts.topics import dead_letter_topic
 
-from tests.kit.demo import build_demo, effects
+from tests.kit.demo import build_demo, effects, until_effects
 from tests.kit.support import (
     departed,
     produce,
@@ -18,7 +18,6 @@ from tests.kit.support import (
     record_of,
     service_topics,
     unique,
-    wait_for,
 )
 
 pytestmark = pytest.mark.integration
@@ -41,11 +40,7 @@ async def test_a_record_waits_without_using_attempts_until_what_it_needs_has_com
         await asyncio.sleep(3)  # several pauses of waiting: with one attempt, no dead letter
         waiting = await effects(runtime)
         arrived.set()
-
-        async def both_processed() -> bool:
-            return len(await effects(runtime)) == 2
-
-        await wait_for(both_processed)
+        await until_effects(runtime, 2)
         forwarded = await read_topic(infra.kafka_bootstrap, out, expect=2)
         letters = await read_topic(
             infra.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout_s=2
@@ -73,11 +68,7 @@ async def test_after_the_longest_wait_the_handler_decides_with_what_it_has(
     )  # fmt: skip
     await runtime.start()
     try:
-
-        async def both_processed() -> bool:
-            return len(await effects(runtime)) == 2
-
-        await wait_for(both_processed, timeout_s=20)
+        await until_effects(runtime, 2, timeout_s=20)
         letters = await read_topic(
             infra.kafka_bootstrap, dead_letter_topic(service), expect=1, timeout_s=2
         )

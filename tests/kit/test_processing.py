@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from msa_contracts.topics import dead_letter_topic
 
-from tests.kit.demo import build_demo, effects
+from tests.kit.demo import build_demo, effects, until_effects
 from tests.kit.support import (
     departed,
     header,
@@ -44,11 +44,7 @@ async def test_duplicate_has_no_second_effect_and_poison_goes_to_dead_letter_top
                          processing_batch_max=batch_max)  # fmt: skip
     await runtime.start()
     try:
-
-        async def both_processed() -> bool:
-            return len(await effects(runtime)) == 2
-
-        await wait_for(both_processed)
+        await until_effects(runtime, 2)
         letters = await read_topic(infra.kafka_bootstrap, dead_letter_topic(service), expect=2)
         forwarded = await read_topic(infra.kafka_bootstrap, out, expect=2)
         counted = await effects(runtime)
@@ -158,10 +154,6 @@ async def test_a_reply_to_header_does_not_make_the_consumer_publish_around_the_o
                          processing_batch_max=batch_max)  # fmt: skip
     await runtime.start()
     try:
-
-        async def both_processed() -> bool:
-            return len(await effects(runtime)) == 2
-
-        await wait_for(both_processed)
+        await until_effects(runtime, 2)
     finally:
         await runtime.stop()
