@@ -18,6 +18,16 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 
 
+async def publish_once(bootstrap: str, db: Any, **relay: Any) -> int:
+    """One relay round (``publish_pending``) with a producer of its own; what it published."""
+    producer = make_producer(bootstrap, service="test", linger_ms=5)
+    await producer.start()
+    try:
+        return await OutboxRelay(db, producer, **relay).publish_pending()
+    finally:
+        await producer.stop()
+
+
 async def test_state_and_outbox_commit_together_and_the_relay_publishes_in_order(
     infra: Any, mongo: Any
 ) -> None:
@@ -32,12 +42,7 @@ async def test_state_and_outbox_commit_together_and_the_relay_publishes_in_order
         await outbox.add(session, [Outgoing(topic, departed(i), "corr-1") for i in range(5)], NOW)
 
     await in_transaction(mongo, work)
-    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
-    await producer.start()
-    try:
-        assert await OutboxRelay(db, producer).publish_pending() == 5
-    finally:
-        await producer.stop()
+    assert await publish_once(infra.kafka_bootstrap, db) == 5
 
     records = await read_topic(infra.kafka_bootstrap, topic, expect=5)
     events = [decode(r.headers, r.value) for r in records]
@@ -100,12 +105,7 @@ async def test_one_fact_emitted_to_two_topics_keeps_one_event_id(infra: Any, mon
                                    Outgoing(second, event, event_id="e-1")], NOW)  # fmt: skip
 
     await in_transaction(mongo, work)
-    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
-    await producer.start()
-    try:
-        assert await OutboxRelay(db, producer).publish_pending() == 2
-    finally:
-        await producer.stop()
+    assert await publish_once(infra.kafka_bootstrap, db) == 2
     a = await read_topic(infra.kafka_bootstrap, first, expect=1)
     b = await read_topic(infra.kafka_bootstrap, second, expect=1)
     assert header(a[0], "ce_id") == header(b[0], "ce_id") == "e-1"
@@ -130,12 +130,7 @@ async def test_facts_to_several_topics_keep_their_order_on_every_topic(
 
     await in_transaction(mongo, work)
     assert await db["outbox"].count_documents({}) == 3
-    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
-    await producer.start()
-    try:
-        assert await OutboxRelay(db, producer).publish_pending() == 6
-    finally:
-        await producer.stop()
+    assert await publish_once(infra.kafka_bootstrap, db) == 6
     for topic in (first, second):
         records = await read_topic(infra.kafka_bootstrap, topic, expect=3)
         assert [header(r, "ce_id") for r in records] == ["e-0", "e-1", "e-2"]
@@ -152,12 +147,7 @@ async def test_a_record_stored_by_an_earlier_version_with_one_topic_is_published
          "value": b"{}", "headers": [["ce_id", b"old-1"]], "type": "t", "created_at": NOW,
          "published": False}
     )  # fmt: skip
-    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
-    await producer.start()
-    try:
-        assert await OutboxRelay(db, producer).publish_pending() == 1
-    finally:
-        await producer.stop()
+    assert await publish_once(infra.kafka_bootstrap, db) == 1
     records = await read_topic(infra.kafka_bootstrap, topic, expect=1)
     assert header(records[0], "ce_id") == "old-1"
     assert await Outbox(db, source="/msa/test").pending_count() == 0
@@ -176,12 +166,7 @@ async def test_more_records_than_one_query_chunk_are_all_marked_published(
         await outbox.add(session, [Outgoing(topic, departed(i)) for i in range(count)], NOW)
 
     await in_transaction(mongo, work)
-    producer = make_producer(infra.kafka_bootstrap, service="test", linger_ms=5)
-    await producer.start()
-    try:
-        assert await OutboxRelay(db, producer, batch=count).publish_pending() == count
-    finally:
-        await producer.stop()
+    assert await publish_once(infra.kafka_bootstrap, db, batch=count) == count
     assert await outbox.pending_count() == 0
     assert await db["outbox_keys"].count_documents({}) == count, "one counter per key"
 
