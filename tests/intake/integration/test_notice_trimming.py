@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from msa_contracts.topics import consumer_group
 from msa_ops.reading import read_to_end
 
 from tests.intake.integration.helpers import Running, wait_for
@@ -40,8 +39,7 @@ async def _starts_and_commits(running: Running) -> list[tuple[int, int]]:
     await reader.start()
     try:
         parts = [TopicPartition(running.notices, p) for p in range(3)]
-        settings = running.intake.settings
-        group = settings.kafka_consumer_group or consumer_group(settings.service_name)
+        group = running.intake.settings.consumer_group
         committed = await admin.list_consumer_group_offsets(group, partitions=parts)
         starts = await reader.beginning_offsets(parts)
         return [(starts[tp], committed[tp].offset) for tp in parts]

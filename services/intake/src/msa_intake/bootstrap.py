@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from msa_contracts.topics import consumer_group
 from msa_kit.processing import Clock, Subscription
 from msa_kit.runtime import ServiceRuntime, utc_now
 
@@ -70,10 +69,9 @@ def build(
         )  # fmt: skip
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
-        group = settings.kafka_consumer_group or consumer_group(settings.service_name)
         trimmer = NoticeTrimmer.on_broker(
             topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
-            security=settings.kafka_security, group=group,
+            security=settings.kafka_security, group=settings.consumer_group,
             interval_s=settings.intake_trim_interval_s,
         )  # fmt: skip
         if settings.trims_notices:

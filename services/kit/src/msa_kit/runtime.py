@@ -13,7 +13,6 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, FastAPI
 from faststream.kafka import KafkaBroker
-from msa_contracts.topics import consumer_group
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -98,7 +97,7 @@ class ServiceRuntime:
         subscribe(
             self.broker, self.batches if batching.max_records > 1 else self.processor,
             topics, sub, batching=batching, title=title,
-            group_id=self.settings.kafka_consumer_group or consumer_group(self.service),
+            group_id=self.settings.consumer_group,
         )  # fmt: skip
 
     async def start(self) -> None:

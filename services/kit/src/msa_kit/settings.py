@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from msa_contracts.topics import consumer_group
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -72,6 +73,11 @@ class KitSettings(BaseSettings):
             self.kafka_sasl_password,
             self.kafka_ssl_cafile,
         )
+
+    @property
+    def consumer_group(self) -> str:
+        """The service's consumer group: ``KAFKA_CONSUMER_GROUP``, else the catalogue's."""
+        return self.kafka_consumer_group or consumer_group(self.service_name)
 
     @property
     def database(self) -> str:
