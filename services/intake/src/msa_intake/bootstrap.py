@@ -69,12 +69,12 @@ def build(
         )  # fmt: skip
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
-        trimmer = NoticeTrimmer.on_broker(
-            topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
-            security=settings.kafka_security, group=settings.consumer_group,
-            interval_s=settings.intake_trim_interval_s,
-        )  # fmt: skip
         if settings.trims_notices:
+            trimmer = NoticeTrimmer.on_broker(
+                topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
+                security=settings.kafka_security, group=settings.consumer_group,
+                interval_s=settings.intake_trim_interval_s,
+            )  # fmt: skip
             runtime.startup_hooks.append(trimmer.start)
             runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
