@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["contracts/src", "services/kit/src", "services/intake/src", "services/casework/src",
-           "services/billing/src", "services/reporting/src", "deploy/ops/src"]  # fmt: skip
+           "services/billing/src", "services/reporting/src", "services/scheduler/src",
+           "deploy/ops/src"]  # fmt: skip
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess[str]:

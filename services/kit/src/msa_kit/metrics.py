@@ -27,3 +27,7 @@ BATCH_RECORDS = Histogram(
     "Records committed per batch transaction",
     buckets=(1, 2, 5, 10, 25, 50, 100, 250, 500, 1000),
 )
+CLOCK_DAY = Gauge(
+    "msa_clock_day_timestamp_seconds",
+    "Start (city midnight, Unix seconds) of the latest clock day this service has reached",
+)

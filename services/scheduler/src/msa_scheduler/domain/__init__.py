@@ -1,0 +1,1 @@
+"""Pure decisions of the scheduler: which days are due. Standard library only."""
