@@ -13,11 +13,12 @@ from tests.deploy.conftest import NEW_PROVIDER
 from tests.deploy.support import OVERLAYS, Doc, Tree
 
 TOPIC_REPLICAS = {"dev": 1, "prod": 3}
+OURS = (*SERVICES, "scheduler")  # the deployed services: the consumers and the daily clock
 Rule = tuple[str, str, str, str]  # resource type, name, pattern, operation
 
 
 def user_of(actor: str) -> str:
-    if actor in SERVICES:
+    if actor in OURS:
         return f"msa-{actor}"
     if actor.startswith("provider:"):
         return "provider-" + actor.removeprefix("provider:")
@@ -35,7 +36,7 @@ def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
             }
             group = (
                 (consumer_group(actor), "literal")
-                if actor in SERVICES
+                if actor in OURS
                 else (f"{user_of(actor)}-", "prefix")
             )
             rules[user_of(actor)].add(("group", *group, "Read"))
@@ -43,10 +44,14 @@ def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
             rules[user_of(actor)] |= {
                 ("topic", topic.name, "literal", op) for op in ("Write", "Describe")
             }
-            if actor in SERVICES:
+            if actor in OURS:
                 rules[user_of(actor)].add(("cluster", "", "", "IdempotentWrite"))
         for actor in topic.trimmed_by:
             rules[user_of(actor)].add(("topic", topic.name, "literal", "Delete"))
+    # the scheduler's producer is transactional with one fixed id (fencing a second instance)
+    rules["msa-scheduler"] |= {
+        ("transactionalId", "msa-scheduler", "literal", op) for op in ("Write", "Describe")
+    }
     return rules
 
 
@@ -87,8 +92,8 @@ def test_kafka_user_acls_equal_what_the_catalogue_implies(tree: Tree, overlay: s
 def test_there_are_users_for_services_providers_and_external_systems(tree: Tree) -> None:
     users = {d["metadata"]["name"] for d in tree.docs("dev", "KafkaUser")}
     providers = {f"provider-{p}" for p in tree.catalogue.providers}
-    external = {"msa-allocation-system", "msa-scheduler", "msa-reporting-consumers"}
-    assert {f"msa-{s}" for s in SERVICES} | providers | external <= users
+    external = {"msa-allocation-system", "msa-reporting-consumers"}
+    assert {f"msa-{s}" for s in OURS} | providers | external <= users
 
 
 def _overlaps(a: tuple[str, str], b: tuple[str, str]) -> bool:

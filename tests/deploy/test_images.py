@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from msa_contracts.topics import SERVICES
+from msa_ops.deploy.naming import DEPLOYED
 
 from tests.deploy.support import ROOT, run
 
@@ -85,7 +85,7 @@ def dockerignore() -> list[tuple[bool, re.Pattern[str]]]:
     return rules
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", DEPLOYED)
 def test_build_context_holds_every_file_the_dockerfile_copies(service: str) -> None:
     rules = dockerignore()
     sources = []
@@ -110,7 +110,7 @@ def test_build_context_leaves_out_tests_deploy_and_local_state() -> None:
         assert _ignored(rules, rel), rel
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", DEPLOYED)
 def test_the_lock_file_resolves_the_services_runtime_dependencies(
     service: str, tmp_path: Path
 ) -> None:

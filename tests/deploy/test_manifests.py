@@ -110,7 +110,11 @@ def test_credentials_are_secret_references_only(tree: Tree, overlay: str) -> Non
         service = name.removeprefix("msa-")
         env = {e["name"]: e for c in _containers(deploy) for e in c.get("env", [])}
         assert env["KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]["name"] == name
-        assert env["MONGODB_URI"]["valueFrom"]["secretKeyRef"]["name"] == f"msa-{service}-mongodb"
+        if service == "scheduler":  # keeps no database: its state is the clock topic
+            assert "MONGODB_URI" not in env
+        else:
+            uri = env["MONGODB_URI"]["valueFrom"]["secretKeyRef"]["name"]
+            assert uri == f"msa-{service}-mongodb"
         assert not [k for k, e in env.items() if sensitive.search(k) and "value" in e], name
     for cm in tree.docs(overlay, "ConfigMap"):
         assert not [k for k in cm.get("data", {}) if sensitive.search(k)]
@@ -126,7 +130,8 @@ def test_intake_reads_its_identity_keys_from_a_mounted_secret(tree: Tree) -> Non
     keys = ("INTAKE_PRIVATE_KEY_FILE", "INTAKE_MASTER_KEY_FILE", "INTAKE_PEPPER_FILE")
     assert {settings[k] for k in keys} == mounted
     for name, cm in by_name(tree, "prod", "ConfigMap").items():
-        assert cm["data"]["AUTH_PUBLIC_KEY_FILES"] == "/etc/msa/auth/issuer.pem", name
+        if name != "msa-scheduler":  # serves no authenticated API
+            assert cm["data"]["AUTH_PUBLIC_KEY_FILES"] == "/etc/msa/auth/issuer.pem", name
         assert cm["data"]["AUTH_ISSUER"] == "msa-prod", name
 
 
@@ -145,6 +150,8 @@ def test_network_policies_deny_by_default_and_allow_only_kafka_mongodb_dns(
         egress_ports = sorted({p["port"] for rule in spec["egress"] for p in rule["ports"]})
         assert egress_ports == [53, 9093, 27017]
         assert all("ipBlock" not in peer for rule in spec["egress"] for peer in rule["to"])
+    clock = policies["msa-scheduler"]["spec"]
+    assert sorted({p["port"] for rule in clock["egress"] for p in rule["ports"]}) == [53, 9093]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -192,3 +199,36 @@ def test_mongodb_replica_set_has_one_user_per_service_on_its_own_database(
         user = users[f"msa-{s}"]
         assert user["roles"] == [{"name": "readWrite", "db": db} for db in DATABASES[s]]
         assert user["connectionStringSecretName"] == f"msa-{s}-mongodb"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_scheduler_runs_as_exactly_one_pod_replaced_not_rolled(
+    tree: Tree, overlay: str
+) -> None:
+    deploy = by_name(tree, overlay, "Deployment")["msa-scheduler"]
+    assert deploy["spec"]["replicas"] == 1
+    assert deploy["spec"]["strategy"] == {"type": "Recreate"}
+    scaled = {d["spec"]["scaleTargetRef"]["name"] for d in tree.docs(overlay, "ScaledObject")}
+    assert "msa-scheduler" not in scaled, "KEDA must never scale the clock"
+    assert by_name(tree, overlay, "ServiceMonitor")["msa-scheduler"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_front_desk_finance_and_dashboard_are_reachable_over_tls_only(
+    tree: Tree, overlay: str
+) -> None:
+    (ingress,) = tree.docs(overlay, "Ingress")
+    services = by_name(tree, overlay, "Service")
+    assert ingress["metadata"]["annotations"]["cert-manager.io/cluster-issuer"]
+    backends = {
+        rule["host"]: path["backend"]["service"]
+        for rule in ingress["spec"]["rules"]
+        for path in rule["http"]["paths"]
+    }
+    assert {b["name"] for b in backends.values()} == {"msa-intake", "msa-billing", "msa-reporting"}
+    for backend in backends.values():
+        assert backend["port"]["number"] in {
+            p["port"] for p in services[backend["name"]]["spec"]["ports"]
+        }
+    tls_hosts = {h for entry in ingress["spec"]["tls"] for h in entry["hosts"]}
+    assert tls_hosts == set(backends), "every published host has a certificate"

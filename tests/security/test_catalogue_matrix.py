@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 from aiokafka.errors import GroupAuthorizationFailedError, TopicAuthorizationFailedError
-from msa_contracts.topics import SERVICES, consumer_group
+from msa_contracts.topics import consumer_group
 from msa_ops.deploy.acls import actors
-from msa_ops.deploy.naming import is_service, kafka_user
+from msa_ops.deploy.naming import DEPLOYED, is_service, kafka_user
 from msa_ops.infra.secure_kafka import SecureKafka
 from msa_ops.infra.topics import ensure_topics
 
@@ -60,9 +60,9 @@ def _may_use(actor: str, group: str) -> bool:
 
 
 GROUPS = sorted(
-    {consumer_group(s) for s in SERVICES}
+    {consumer_group(s) for s in DEPLOYED}
     | {f"{kafka_user(a)}-app" for a in actors(CAT) if not is_service(a)}
-    | {f"{kafka_user(a)}-app" for a in SERVICES}  # a service's name plus a suffix: not its group
+    | {f"{kafka_user(a)}-app" for a in DEPLOYED}  # a service's name plus a suffix: not its group
     | {"msa", "provider", "provider-"}
 )
 

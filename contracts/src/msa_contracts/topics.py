@@ -120,9 +120,13 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           "named in 'suppressed'.",
           "measure_id:period, e.g. 'M19:2026-03' or 'M19:cumulative'", 3,
           (ev.MeasureOutcomeReported,), ("reporting",), ("reporting-consumers",), compacted=True),
-    Topic("msa.clock", "One tick per (simulated or real) day for time-driven behaviour.",
+    Topic("msa.clock", "One tick per city day (Europe/Berlin) for time-driven behaviour, "
+          "published at local midnight by the scheduler (or by the simulator in a simulated "
+          "run); the CloudEvents id is derived from the day, so a repeated tick is dropped by "
+          "every consumer. Written transactionally: read it with isolation.level "
+          "read_committed. The scheduler reads its last tick back on start.",
           "'clock'", 1, (ev.DayStarted,), ("scheduler",),
-          ("casework", "billing", "reporting"), retention_ms=30 * DAY_MS),
+          ("casework", "billing", "reporting", "scheduler"), retention_ms=30 * DAY_MS),
 )  # fmt: skip
 
 PROVIDER_TOPICS: tuple[Topic, ...] = (

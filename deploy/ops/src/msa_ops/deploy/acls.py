@@ -3,8 +3,9 @@
 Every actor named by a topic gets one Kafka user. Consumers get Read (and Describe) on each
 topic they consume and Read on their consumer group(s); producers get Write (and Describe)
 on each topic they produce; a service that trims a topic (``trimmed_by``) gets Delete on
-it. The four services produce idempotently (``enable_idempotence``),
-so they also get IdempotentWrite on the cluster. Nothing is granted by prefix except an
+it. The services produce idempotently (``enable_idempotence``),
+so they also get IdempotentWrite on the cluster; the scheduler's producer is transactional,
+so it gets Write on its one transactional id. Nothing is granted by prefix except an
 external consumer's own group namespace (``<user>-``), so a provider reaches only its own
 topics and groups.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from msa_contracts.topics import Catalogue
 
-from msa_ops.deploy.naming import group_acl, is_service, kafka_user
+from msa_ops.deploy.naming import TRANSACTIONAL_IDS, group_acl, is_service, kafka_user
 
 READ = ("Describe", "Read")
 WRITE = ("Describe", "Write")
@@ -26,7 +27,7 @@ WRITE = ("Describe", "Write")
 class Acl:
     """One allow rule: a resource (type, name, pattern) and the operations on it."""
 
-    resource: str  # topic | group | cluster
+    resource: str  # topic | group | cluster | transactionalId
     name: str
     pattern: str  # literal | prefix
     operations: tuple[str, ...]
@@ -59,6 +60,8 @@ def acls_for(cat: Catalogue, actor: str) -> tuple[Acl, ...]:
         ops["group", group, pattern].add("Read")
     if is_service(actor) and cat.produced_by(actor):
         ops["cluster", "kafka-cluster", "literal"].add("IdempotentWrite")
+    if actor in TRANSACTIONAL_IDS:  # its fixed id: the newest instance fences the others
+        ops["transactionalId", TRANSACTIONAL_IDS[actor], "literal"].update(WRITE)
     return tuple(sorted(Acl(r, n, p, tuple(sorted(o))) for (r, n, p), o in ops.items()))
 
 

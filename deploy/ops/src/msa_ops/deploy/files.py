@@ -54,6 +54,9 @@ INTAKE_KEYS = MountedFiles(
 
 def mounted_files(service: str) -> tuple[MountedFiles, ...]:
     """Every service: the Kafka cluster CA and the token issuer's public key; intake also
-    its identity keys (sealed-identity private key, master key, blind-index pepper)."""
+    its identity keys (sealed-identity private key, master key, blind-index pepper). The
+    scheduler serves no authenticated API: the CA only."""
+    if service == "scheduler":
+        return (KAFKA_CA,)
     extra = (INTAKE_KEYS,) if service == "intake" else ()
     return (KAFKA_CA, AUTH_KEYS, *extra)

@@ -13,6 +13,7 @@ KAFKA_TOPICS = K8S_GENERATED / "kafka-topics.yaml"
 KAFKA_USERS = K8S_GENERATED / "kafka-users.yaml"
 SERVICES = K8S_GENERATED / "services.yaml"
 AUTOSCALING = K8S_GENERATED / "autoscaling.yaml"
+INGRESS = K8S_GENERATED / "ingress.yaml"
 REFERENCE_DIR = Path("contracts/src/msa_contracts/reference")
 PROVIDERS_FILE = "providers.yaml"
 

@@ -16,8 +16,15 @@ PART_OF = "msa"
 PROVIDER_PREFIX = "provider:"
 
 
+SCHEDULER = "scheduler"
+#: what runs as a Deployment of ours: the four consuming services and the daily clock
+DEPLOYED = (*SERVICES, SCHEDULER)
+#: actors whose producer is transactional, with their fixed transactional.id (fencing)
+TRANSACTIONAL_IDS = {SCHEDULER: "msa-scheduler"}
+
+
 def is_service(actor: str) -> bool:
-    return actor in SERVICES
+    return actor in DEPLOYED
 
 
 def provider_id(actor: str) -> str | None:

@@ -13,7 +13,9 @@ from msa_contracts.topics import SERVICES, Catalogue
 from msa_ops.deploy import layout
 from msa_ops.deploy.autoscaling import consumers, scaled_object, trigger_authentication
 from msa_ops.deploy.compose import create_topics_script
+from msa_ops.deploy.ingress import ingress
 from msa_ops.deploy.kafka import kafka_topics, kafka_users
+from msa_ops.deploy.naming import DEPLOYED
 from msa_ops.deploy.service_objects import (
     config_map,
     network_policy,
@@ -66,7 +68,11 @@ def rendered(cat: Catalogue) -> dict[Path, str]:
             kafka_users(cat), "One KafkaUser (SCRAM-SHA-512) per actor, ACLs from the catalogue."
         ),
         layout.SERVICES: yaml_documents(
-            (m for s in SERVICES for m in service_manifests(s)), "The four services."
+            (m for s in DEPLOYED for m in service_manifests(s)),
+            "The four services and the scheduler (the daily clock).",
+        ),
+        layout.INGRESS: yaml_documents(
+            [ingress()], "The front desk, finance and the dashboard, TLS by cert-manager."
         ),
         layout.AUTOSCALING: yaml_documents(
             (m for s in scaled for m in (trigger_authentication(s), scaled_object(cat, s))),

@@ -13,6 +13,7 @@ from msa_ops.deploy.naming import (
     KAFKA_PORT,
     MONGODB_POD_LABEL,
     MONGODB_PORT,
+    SCHEDULER,
     labels,
     selector,
     workload,
@@ -33,12 +34,14 @@ def config_map(service: str) -> Manifest:
         "KAFKA_BOOTSTRAP_SERVERS": KAFKA_BOOTSTRAP,
         "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
         "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
-        "MONGODB_DATABASE": f"msa_{service}",
         "GRACEFUL_TIMEOUT_S": "15",
         "LOG_LEVEL": "INFO",
         "LOG_JSON": "true",
         "AUTH_ISSUER": "msa",
+        "MSA_CITY_TIME_ZONE": "Europe/Berlin",
     }
+    if service != SCHEDULER:
+        data["MONGODB_DATABASE"] = f"msa_{service}"
     for files in mounted_files(service):
         data |= files.settings()
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": _meta(service), "data": data}
@@ -71,7 +74,8 @@ def _tcp(port: int) -> dict[str, Any]:
 
 
 def network_policy(name: str) -> Manifest:
-    """Ingress on the HTTP port only (probes, Prometheus); egress to Kafka, MongoDB, DNS."""
+    """Ingress on the HTTP port only (probes, Prometheus, the Ingress controller); egress to
+    Kafka, MongoDB (not for the scheduler, which keeps no database) and DNS."""
     dns = {
         "to": [{
             "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
@@ -86,13 +90,19 @@ def network_policy(name: str) -> Manifest:
         "ingress": [{"ports": [_tcp(HTTP_PORT)]}],
         "egress": [
             {"to": [{"podSelector": {"matchLabels": kafka}}], "ports": [_tcp(KAFKA_PORT)]},
-            {"to": [{"podSelector": {"matchLabels": {"app": MONGODB_POD_LABEL}}}],
-             "ports": [_tcp(MONGODB_PORT)]},
+            *_store_egress(name),
             dns,
         ],
     }  # fmt: skip
     return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
             "metadata": _meta(name), "spec": spec}  # fmt: skip
+
+
+def _store_egress(name: str) -> list[dict[str, Any]]:
+    if name == SCHEDULER:
+        return []
+    store = {"podSelector": {"matchLabels": {"app": MONGODB_POD_LABEL}}}
+    return [{"to": [store], "ports": [_tcp(MONGODB_PORT)]}]
 
 
 def service_monitor(name: str) -> Manifest:

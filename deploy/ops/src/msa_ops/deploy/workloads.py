@@ -13,6 +13,7 @@ from typing import Any
 from msa_ops.deploy.files import mounted_files
 from msa_ops.deploy.naming import (
     HTTP_PORT,
+    SCHEDULER,
     kafka_user,
     labels,
     mongodb_secret,
@@ -50,7 +51,7 @@ def container(service: str) -> dict[str, Any]:
             # a literal here (not in the ConfigMap) so KEDA's TriggerAuthentication can read it
             {"name": "KAFKA_SASL_USERNAME", "value": kafka_user(service)},
             _secret_env("KAFKA_SASL_PASSWORD", kafka_user(service), "password"),
-            _secret_env("MONGODB_URI", mongodb_secret(service), "connectionString.standard"),
+            *_store_env(service),
         ],
         "startupProbe": _probe("/healthz", 2, 30),
         "livenessProbe": _probe("/healthz", 20, 3),
@@ -76,8 +77,24 @@ def container(service: str) -> dict[str, Any]:
     }
 
 
+def _store_env(service: str) -> list[dict[str, Any]]:
+    """The scheduler keeps no database: its state is the clock topic itself."""
+    if service == SCHEDULER:
+        return []
+    return [_secret_env("MONGODB_URI", mongodb_secret(service), "connectionString.standard")]
+
+
+def _replicas(service: str) -> dict[str, Any]:
+    """The consumers: no ``replicas`` (KEDA's ScaledObject owns the count), rolling updates.
+    The scheduler: one replica, the old pod gone before the new one starts (``Recreate``);
+    its transactional id fences an old instance that is still alive all the same."""
+    if service == SCHEDULER:
+        return {"replicas": 1, "strategy": {"type": "Recreate"}}
+    rolling = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    return {"strategy": rolling}
+
+
 def deployment(service: str) -> Manifest:
-    """No ``replicas``: KEDA's ScaledObject owns the replica count."""
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -85,10 +102,7 @@ def deployment(service: str) -> Manifest:
         "spec": {
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(service)},
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
-            },
+            **_replicas(service),
             "template": {
                 "metadata": {"labels": labels(service)},
                 "spec": {
