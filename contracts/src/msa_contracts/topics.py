@@ -138,10 +138,11 @@ PROVIDER_TOPICS: tuple[Topic, ...] = (
           "provider.", "case_id", 3, (ev.HoursLogged,), (PROVIDER,), ("billing",)),
     Topic("msa.provider.{provider}.assignments", "Assignments and casework's answers to the "
           "provider's reports.", "case_id", 3, PROVIDER_FEED, ("casework",), (PROVIDER,)),
-    Topic("msa.provider.{provider}.feedback", "Billing's answer to every hour entry, budget "
-          "warnings and invoices.", "case_id (entries) or provider_id (invoices)", 3,
-          (ev.HoursAccepted, ev.HoursRejected, ev.BudgetThresholdReached, ev.InvoiceIssued,
-           ev.InvoiceCorrected), ("billing",), (PROVIDER,)),
+    Topic("msa.provider.{provider}.feedback", "Billing's answer to every hour entry (HoursHeld "
+          "at once when it must wait, then HoursAccepted or HoursRejected), budget warnings and "
+          "invoices.", "case_id (entries) or provider_id (invoices)", 3,
+          (ev.HoursAccepted, ev.HoursRejected, ev.HoursHeld, ev.BudgetThresholdReached,
+           ev.InvoiceIssued, ev.InvoiceCorrected), ("billing",), (PROVIDER,)),
 )  # fmt: skip
 
 

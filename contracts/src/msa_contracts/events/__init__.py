@@ -4,6 +4,7 @@ from msa_contracts.events.base import Event, Part
 from msa_contracts.events.billing import (
     BudgetThresholdReached,
     HoursAccepted,
+    HoursHeld,
     HoursRejected,
     InvoiceCorrected,
     InvoiceIssued,
@@ -90,6 +91,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     HoursLogged,
     HoursAccepted,
     HoursRejected,
+    HoursHeld,
     BudgetThresholdReached,
     InvoiceIssued,
     InvoiceCorrected,
@@ -121,6 +123,7 @@ __all__ = [
     "HoursAccepted",
     "HoursLogged",
     "HoursRejected",
+    "HoursHeld",
     "IdentityPayload",
     "IntegrationPlanAgreed",
     "IntegrationPlanRejected",

@@ -57,6 +57,25 @@ class HoursRejected(Event):
         return self.case_id
 
 
+class HoursHeld(Event):
+    """An hour entry cannot be decided yet and waits: billing has not seen the case, its
+    assignment to the provider or the approval yet, or the service date lies after the
+    city's day billing is on. ``reason.code`` names what it waits for; the entry is decided
+    as soon as that arrives, and at the latest on ``decide_by`` (then with what is known).
+    The final answer, ``HoursAccepted`` or ``HoursRejected``, follows on the same topic."""
+
+    entry_id: ExternalId
+    provider_id: ProviderId
+    case_id: CaseId
+    service_date: date
+    reason: Reason
+    decide_by: date
+    held_at: datetime
+
+    def subject(self) -> str:
+        return self.case_id
+
+
 class BudgetThresholdReached(Event):
     """An approval's hour budget reached a threshold (80 % warning, 100 % exhausted)."""
 
