@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from msa_ops.bench.cli import bench
+from msa_ops.clock import clock_app
 from msa_ops.demo import demo
 from msa_ops.deploy.cli import deploy_app, provider_app
 from msa_ops.faults.cli import faults_app
@@ -16,6 +17,7 @@ app.add_typer(infra_app, name="infra")
 app.add_typer(deploy_app, name="deploy")
 app.add_typer(provider_app, name="provider")
 app.add_typer(faults_app, name="faults")
+app.add_typer(clock_app, name="clock")
 app.command()(demo)
 app.command()(token)
 app.command()(bench)

@@ -17,7 +17,14 @@ import httpx
 from msa_ops.groups import consumed_topics, start_group_at_end
 
 SERVICES = ("intake", "casework", "billing", "reporting")
+SCHEDULER = "scheduler"
 BASE_PORT = 8100
+_OFFSETS = {name: i + 1 for i, name in enumerate((*SERVICES, SCHEDULER))}
+
+
+def port_of(name: str, base_port: int = BASE_PORT) -> int:
+    """A service's HTTP port in a stack: base + 1..4 for the services, + 5 the scheduler."""
+    return base_port + _OFFSETS[name]
 
 
 @dataclass
@@ -111,7 +118,7 @@ class Stack:
     ) -> Stack:
         stack = cls()
         for i, name in enumerate(names):
-            port = base_port + SERVICES.index(name) + 1 if name in SERVICES else base_port + 10 + i
+            port = port_of(name, base_port) if name in _OFFSETS else base_port + 10 + i
             service_env = {
                 **os.environ,
                 **env,
