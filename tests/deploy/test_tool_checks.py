@@ -20,7 +20,8 @@ from tests.deploy.support import ROOT, Tree, checkov_cmd, compose_cmd, run
 DOCKERFILE = ROOT / "deploy" / "docker" / "Dockerfile"
 COMPOSE = ROOT / "deploy" / "compose" / "compose.yaml"
 APPS = ("intake", "casework", "billing", "reporting")
-SERVICES_IN_COMPOSE = {"kafka", "kafka-topics", "mongodb", "intake-keys", *APPS}
+SERVICES_IN_COMPOSE = {"kafka", "kafka-topics", "mongodb", "intake-keys", "auth-keys",
+                       "scheduler", *APPS}  # fmt: skip
 
 
 @pytest.fixture(scope="session")
@@ -92,8 +93,28 @@ def test_compose_config_parses_and_names_every_service() -> None:
             "kafka": "service_healthy",
             "mongodb": "service_healthy",
             "kafka-topics": "service_completed_successfully",
+            "auth-keys": "service_completed_successfully",
+        }
+        assert svc["environment"]["AUTH_PUBLIC_KEY_FILES"] == "/auth/issuer.pem"
+        assert {(v["source"], v["target"], v["read_only"]) for v in svc["volumes"]} >= {
+            ("auth-keys", "/auth", True)
         }
     assert services["intake"]["environment"]["INTAKE_PRIVATE_KEY_FILE"].startswith("/keys/")
+    clock = services["scheduler"]
+    assert clock["build"]["args"]["SERVICE"] == "scheduler" and clock["read_only"] is True
+    assert set(clock["depends_on"]) == {"kafka", "kafka-topics"}, "the clock needs no database"
+
+
+def test_compose_makes_the_token_issuers_keys_once_and_signs_tokens_on_request() -> None:
+    done = run([*compose_cmd(), "-f", str(COMPOSE), "--profile", "tools", "config", "--format",
+                "json"])  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    services = json.loads(done.stdout)["services"]
+    keys = services["auth-keys"]
+    assert "ensure_issuer_keys" in " ".join(keys["entrypoint"]) and keys["restart"] == "no"
+    token = services["token"]
+    assert token["entrypoint"][:3] == ["python", "-m", "msa_kit.local_issuer"]
+    assert token["environment"]["AUTH_ISSUER"] == services["intake"]["environment"]["AUTH_ISSUER"]
 
 
 def test_compose_topic_script_creates_every_catalogue_topic(tree: Tree, tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def status(
         typer.Option(
             help="NAME=URL of a service to ask (repeatable); default: the local "
             "live stack's ports 8101-8104."
-        ),  # fmt: skip
+        ),
     ] = None,
 ) -> None:
     """Print the last tick, its age and each service's latest day; exit 1 when not in step."""

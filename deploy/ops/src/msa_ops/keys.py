@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from msa_kit.auth import Role, issue_token
+from msa_kit.local_issuer import ensure_issuer_keys
 
 ISSUER = "msa-local"
 
@@ -49,23 +48,7 @@ def ensure_local_keys(directory: Path) -> LocalKeys:
     """Create (once) and return the local keys in ``directory``."""
     from msa_intake.keys import generate_local_keys  # intake owns its key formats
 
-    directory.mkdir(parents=True, exist_ok=True)
-    private, public = directory / "auth-es256.pem", directory / "auth-es256.pub.pem"
-    if not private.exists():
-        key = ec.generate_private_key(ec.SECP256R1())
-        private.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        private.chmod(0o600)
-        public.write_bytes(
-            key.public_key().public_bytes(
-                serialization.Encoding.PEM,
-                serialization.PublicFormat.SubjectPublicKeyInfo,
-            )
-        )
+    issuer = ensure_issuer_keys(directory, "auth-es256.pem", "auth-es256.pub.pem")
     intake = generate_local_keys(directory / "intake")
-    return LocalKeys(directory, private, public, intake.env(), intake.public_key, intake.key_id)
+    return LocalKeys(directory, issuer.private, issuer.public, intake.env(), intake.public_key,
+                     intake.key_id)  # fmt: skip
