@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import httpx
 import typer
+from msa_contracts.namespace import Namespace
 from msa_contracts.reference import load_reference
 from msa_kit.auth import Role
 from rich.console import Console
@@ -83,14 +84,14 @@ def demo(
     """Start the broker, the store and the services; simulate a month; print what happened."""
     began = time.monotonic()
     settings = InfraSettings.from_env()
-    infra = start_for_command(settings, console)
+    run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
+    infra = start_for_command(settings, console, namespace=run)  # its own topics
     console.print(
         f"[green]✓[/green] Kafka {infra.kafka_bootstrap} ({infra.kafka_backend}), "
         f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend})"
     )
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     names = available_services()
-    run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
     stack = asyncio.run(
         Stack.fresh(
             names,
@@ -112,7 +113,14 @@ def demo(
         config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names)
         with console.status("simulating...") as status:
             truth, observed = asyncio.run(
-                simulate(infra.kafka_bootstrap, keys, reference, config, progress=status.update)
+                simulate(
+                    infra.kafka_bootstrap,
+                    keys,
+                    reference,
+                    config,
+                    progress=status.update,
+                    namespace=Namespace(run),
+                )
             )
         print_summary(summarise(observed, reference), reference, console)
         console.print(
