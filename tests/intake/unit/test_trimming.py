@@ -84,3 +84,11 @@ def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_anot
         kafka_consumer_group="run7-intake", intake_trim_notices=True
     ).trims_notices
     assert not IntakeSettings(intake_trim_notices=False).trims_notices
+
+
+def test_in_an_environment_trimming_is_on_with_that_environments_own_group() -> None:
+    assert IntakeSettings(msa_env="staging").trims_notices
+    assert IntakeSettings(
+        msa_env="staging", kafka_consumer_group="msa-staging-intake"
+    ).trims_notices
+    assert not IntakeSettings(msa_env="staging", kafka_consumer_group="msa-intake").trims_notices
