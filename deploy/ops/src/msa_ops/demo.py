@@ -71,10 +71,36 @@ def _print_measure_plan(rows: list[Any]) -> None:
         table.add_row(row.title, *cells)
     console.print(table)
     console.print("• = unterdrückt (weniger als 5 Personen), – = keine Daten")
+    for note in empty_cell_notes(rows):
+        console.print(note)
+
+
+def empty_cell_notes(rows: list[Any]) -> list[str]:
+    """Why a field's cell is empty or suppressed, in words: the table alone cannot say it."""
+    from msa_reporting.summary import COLUMNS
+
+    notes = []
+    for row in (r for r in rows if r.measure_id is None):
+        for key, value in row.figures.items():
+            if key == "mentors_matched" and key not in row.suppressed and not value:
+                notes.append(
+                    f"{row.title}, {COLUMNS[key]}: keine Vermittlung – eine Mentorin oder ein "
+                    "Mentor muss mindestens 6 Monate früher angekommen sein, im selben "
+                    "Stadtteil wohnen und eine Sprache teilen."
+                )
+            elif key in row.suppressed and key == "mentors_matched":
+                notes.append(
+                    f"{row.title}, {COLUMNS[key]}: unterdrückt, weil weniger als 5 Personen "
+                    "vermittelt wurden (Schutz vor Rückschluss auf Einzelne)."
+                )
+    return notes
 
 
 def demo(
     persons: Annotated[int, typer.Option(help="Arrivals in the simulated month.")] = 40,
+    residents: Annotated[
+        int, typer.Option(help="Earlier residents (allocated 8 months before), possible mentors.")
+    ] = 40,
     seed: Annotated[int, typer.Option(help="Seed of the simulated population.")] = 7,
     days: Annotated[
         int, typer.Option(help="Simulated days from 2 March (31 reaches the April invoice run).")
@@ -88,7 +114,7 @@ def demo(
     infra = start_for_command(settings, console, namespace=run)  # its own topics
     console.print(
         f"[green]✓[/green] Kafka {infra.kafka_bootstrap} ({infra.kafka_backend}), "
-        f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend})"
+        f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend}) bereit"
     )
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     names = available_services()
@@ -102,16 +128,17 @@ def demo(
         )
     )
     console.print(
-        f"starting services: {', '.join(names)} (run {run}: databases {run}_*, "
-        f"logs in {settings.var_dir}/logs/{run})"
+        f"Dienste starten: {', '.join(names)} (Lauf {run}: Datenbanken {run}_*, "
+        f"Topics msa.{run}.…, Protokolle in {settings.var_dir}/logs/{run})"
     )
     try:
         stack.start()
         for p in stack.processes.values():
-            console.print(f"[green]✓[/green] {p.name} ready at {p.url} (/readyz, /metrics)")
+            console.print(f"[green]✓[/green] {p.name} bereit unter {p.url} (/readyz, /metrics)")
         reference = load_reference()
-        config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names)
-        with console.status("simulating...") as status:
+        config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names,
+                                residents=residents)  # fmt: skip
+        with console.status("Simulation läuft …") as status:
             truth, observed = asyncio.run(
                 simulate(
                     infra.kafka_bootstrap,
@@ -124,9 +151,9 @@ def demo(
             )
         print_summary(summarise(observed, reference), reference, console)
         console.print(
-            f"{truth.persons} persons announced ({truth.replays} notices sent twice), "
-            f"{len(truth.reports)} provider reports answered; "
-            f"done in {time.monotonic() - began:.0f}s"
+            f"{truth.persons} Personen gemeldet ({truth.replays} Meldungen doppelt gesendet), "
+            f"{len(truth.reports)} Berichte der Träger beantwortet; "
+            f"fertig nach {time.monotonic() - began:.0f} s"
         )
         if "billing" in stack.processes:
             _print_invoices(stack["billing"].url, keys.token(Role.FINANCE, subject="demo"))
@@ -136,8 +163,8 @@ def demo(
             console.print(f"Dashboard: [bold]{stack['reporting'].url}/dashboard[/bold]")
         if wait:
             console.print(
-                "services keep running; press Ctrl-C to stop them "
-                "(the broker and store stay up: `msa infra down`)"
+                "Die Dienste laufen weiter; Strg-C beendet sie "
+                "(Broker und Datenbank bleiben: `msa infra down`)"
             )
             while all(p.alive() for p in stack.processes.values()):
                 time.sleep(1)
