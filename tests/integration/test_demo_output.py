@@ -18,7 +18,7 @@ ENGLISH = re.compile(r"\b(cases|goals|arrivals|provider|per region|what happened
 def row(title: str, mentors: int | None, suppressed: tuple[str, ...] = ()) -> SummaryRow:
     figures = {"goals_set": 9, "goals_achieved": 5, "goals_dropped": 0,
                "goal_days_median": 12, "mentors_matched": mentors, "referrals": 0}  # fmt: skip
-    return SummaryRow(title[:3], None, title, figures, suppressed)
+    return SummaryRow(title, None, title, figures, suppressed)
 
 
 def test_the_summary_of_a_period_is_german() -> None:
@@ -33,12 +33,12 @@ def test_the_summary_of_a_period_is_german() -> None:
 
 
 def test_an_empty_or_suppressed_mentoring_cell_says_why_and_a_filled_one_needs_no_note() -> None:
-    notes = empty_cell_notes([
-        row("T10 Ehrenamt", 0), row("T04 Sprache", None, ("mentors_matched",)),
-        row("T11 Stadtteile", 7),
-    ])  # fmt: skip
-    assert len(notes) == 2
-    assert notes[0].startswith("T10 Ehrenamt, Mentoring: keine Vermittlung")
-    assert "6 Monate" in notes[0]
-    assert notes[1].startswith("T04 Sprache, Mentoring: unterdrückt")
-    assert "weniger als 5 Personen" in notes[1]
+    reference = load_reference()
+    filled = empty_cell_notes([row("T10", 7), row("T04", 0)], reference)
+    assert filled == ["Mentoring zählt nur im Teilbereich T10 (Maßnahme M52); "
+                      "in den übrigen Teilbereichen steht dort 0."]  # fmt: skip
+    empty = empty_cell_notes([row("T10", 0)], reference)[1:]
+    assert len(empty) == 1 and empty[0].startswith("T10, Mentoring: keine Vermittlung")
+    assert "6 Monate" in empty[0]
+    hidden = empty_cell_notes([row("T10", None, ("mentors_matched",))], reference)[1:]
+    assert len(hidden) == 1 and "unterdrückt, weil weniger als 5 Personen" in hidden[0]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import RecordsToDelete
 from aiokafka.structs import OffsetAndMetadata
@@ -76,7 +77,10 @@ async def test_the_loop_runs_rounds_until_stopped_and_stop_closes_the_client() -
     assert admin.deleted == [(0, 2)] and admin.closed == 1
 
 
-def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_another() -> None:
+def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MSA_ENV", raising=False)  # a test session exports its own
     assert IntakeSettings().trims_notices
     assert IntakeSettings(kafka_consumer_group="msa-intake").trims_notices
     assert not IntakeSettings(kafka_consumer_group="run7-intake").trims_notices

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 from msa_contracts.namespace import Namespace
-from msa_contracts.reference import load_reference
+from msa_contracts.reference import ReferenceData, load_reference
 from msa_kit.auth import Role
 from rich.console import Console
 from rich.table import Table
@@ -71,28 +72,29 @@ def _print_measure_plan(rows: list[Any]) -> None:
         table.add_row(row.title, *cells)
     console.print(table)
     console.print("• = unterdrückt (weniger als 5 Personen), – = keine Daten")
-    for note in empty_cell_notes(rows):
+    for note in empty_cell_notes(rows, load_reference()):
         console.print(note)
 
 
-def empty_cell_notes(rows: list[Any]) -> list[str]:
-    """Why a field's cell is empty or suppressed, in words: the table alone cannot say it."""
+def empty_cell_notes(rows: list[Any], reference: ReferenceData) -> list[str]:
+    """Why mentoring cells are empty, in words: the table alone cannot say it. Mentoring
+    counts only in the field of the mentoring measure; that field's cell is explained when
+    it is empty or suppressed."""
     from msa_reporting.summary import COLUMNS
 
-    notes = []
-    for row in (r for r in rows if r.measure_id is None):
-        for key, value in row.figures.items():
-            if key == "mentors_matched" and key not in row.suppressed and not value:
-                notes.append(
-                    f"{row.title}, {COLUMNS[key]}: keine Vermittlung – eine Mentorin oder ein "
-                    "Mentor muss mindestens 6 Monate früher angekommen sein, im selben "
-                    "Stadtteil wohnen und eine Sprache teilen."
-                )
-            elif key in row.suppressed and key == "mentors_matched":
-                notes.append(
-                    f"{row.title}, {COLUMNS[key]}: unterdrückt, weil weniger als 5 Personen "
-                    "vermittelt wurden (Schutz vor Rückschluss auf Einzelne)."
-                )
+    measure = reference.mentoring.measure
+    field = next(m.field for m in reference.measures if m.id == measure)
+    label, months = COLUMNS["mentors_matched"], reference.mentoring.min_months_since_arrival
+    notes = [f"{label} zählt nur im Teilbereich {field} (Maßnahme {measure}); "
+             "in den übrigen Teilbereichen steht dort 0."]  # fmt: skip
+    for row in (r for r in rows if r.measure_id is None and r.field_id == field):
+        if "mentors_matched" in row.suppressed:
+            notes.append(f"{row.title}, {label}: unterdrückt, weil weniger als 5 Personen "
+                         "vermittelt wurden (Schutz vor Rückschluss auf Einzelne).")  # fmt: skip
+        elif not row.figures.get("mentors_matched"):
+            notes.append(f"{row.title}, {label}: keine Vermittlung – eine Mentorin oder ein "
+                         f"Mentor muss mindestens {months} Monate früher angekommen sein, im "
+                         "selben Stadtteil wohnen und eine Sprache teilen.")  # fmt: skip
     return notes
 
 
@@ -109,6 +111,7 @@ def demo(
 ) -> None:
     """Start the broker, the store and the services; simulate a month; print what happened."""
     began = time.monotonic()
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # retried warnings are no news here
     settings = InfraSettings.from_env()
     run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
     infra = start_for_command(settings, console, namespace=run)  # its own topics
