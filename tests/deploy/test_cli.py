@@ -95,3 +95,32 @@ def test_provider_add_rejects_invalid_providers_and_leaves_the_registry_unchange
     assert code == 2, output
     assert message in output
     assert (ref / "providers.yaml").read_text() == before
+
+
+def test_an_environments_kafka_resources_share_no_name_with_the_default_ones(
+    tmp_path: Path,
+) -> None:
+    code, output = invoke(["deploy", "kafka", "--env", "staging", "--out", str(tmp_path),
+                           "--root", str(ROOT)])  # fmt: skip
+    assert code == 0, output
+    topics = list(yaml.safe_load_all((tmp_path / "kafka-topics.yaml").read_text()))
+    users = list(yaml.safe_load_all((tmp_path / "kafka-users.yaml").read_text()))
+    base = list(yaml.safe_load_all((ROOT / GENERATED).read_text()))
+    assert len(topics) == len(base)
+    assert {t["spec"]["topicName"] for t in topics} == {
+        "msa.staging." + t["spec"]["topicName"].removeprefix("msa.") for t in base
+    }
+    names = [u["metadata"]["name"] for u in users]
+    assert "msa-staging-intake" in names and "provider-staging-caritas" in names
+    granted = {(a["resource"]["type"], a["resource"].get("name", ""))
+               for u in users for a in u["spec"]["authorization"]["acls"]}  # fmt: skip
+    assert ("group", "msa-staging-casework") in granted
+    assert ("group", "provider-staging-caritas-") in granted
+    outside = {n for t, n in granted if t == "topic" and not n.startswith("msa.staging.")}
+    assert outside == set()
+
+
+def test_an_environment_that_is_no_valid_namespace_is_refused(tmp_path: Path) -> None:
+    code, output = invoke(["deploy", "kafka", "--env", "Stag.ing", "--out", str(tmp_path)])
+    assert code != 0 and "MSA_ENV" in output
+    assert not (tmp_path / "kafka-topics.yaml").exists()

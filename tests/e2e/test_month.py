@@ -23,6 +23,7 @@ from msa_contracts.events import (
     IntegrationPlanAgreed,
     PersonErased,
 )
+from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
 from msa_kit.auth import Role
 from msa_ops.keys import LocalKeys
@@ -140,7 +141,8 @@ async def test_relocation_departure_and_erasure_reach_casework(
 
 async def assert_reactions(stack: Stack, mover: Any, leaver: Any, erased: Any) -> None:
     infra_bootstrap = stack["casework"].env["KAFKA_BOOTSTRAP_SERVERS"]
-    consumer = AIOKafkaConsumer("msa.casework.cases", "msa.intake.persons",
+    wire = Namespace.from_env()
+    consumer = AIOKafkaConsumer(wire.topic("msa.casework.cases"), wire.topic("msa.intake.persons"),
                                 bootstrap_servers=infra_bootstrap, auto_offset_reset="earliest",
                                 enable_auto_commit=False)  # fmt: skip
     await consumer.start()

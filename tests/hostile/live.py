@@ -4,6 +4,7 @@ scenario: what the live proofs (hostile burst, spoofing, erasure, logs) share.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 from msa_contracts.envelope import encode
 from msa_contracts.events import Event
+from msa_contracts.namespace import Namespace
 from msa_ops.keys import LocalKeys
 from msa_ops.reading import read_to_end
 from msa_ops.sim.truth import Observed, Truth
@@ -22,6 +24,11 @@ from msa_ops.stack import Stack
 from tests.hostile.seed import NOW
 
 Headers = list[tuple[str, bytes]]
+
+
+def wire() -> Namespace:
+    """The session's topic namespace: the tests name logical topics, the wire has these."""
+    return Namespace.from_env()
 
 
 @dataclass
@@ -57,7 +64,7 @@ class Sent:
 
 async def send(producer: AIOKafkaProducer, topic: str, key: bytes | None, value: bytes | None,
                headers: Headers) -> Sent:  # fmt: skip
-    meta = await producer.send_and_wait(topic, value, key=key, headers=headers)
+    meta = await producer.send_and_wait(wire().topic(topic), value, key=key, headers=headers)
     return Sent(topic, meta.partition, meta.offset, headers)
 
 
@@ -68,8 +75,11 @@ async def send_event(producer: AIOKafkaProducer, topic: str, event: Event, **att
 
 
 async def read_all(bootstrap: str, topics: list[str]) -> list[ConsumerRecord[bytes, bytes]]:
-    """Everything on ``topics`` now: every partition read to its current end."""
-    return await read_to_end(bootstrap, topics)
+    """Everything on ``topics`` now: every partition read to its current end (records named
+    by their logical topics)."""
+    ns = wire()
+    records = await read_to_end(bootstrap, [ns.topic(t) for t in topics])
+    return [dataclasses.replace(r, topic=ns.logical(r.topic)) for r in records]
 
 
 def headers_of(record: ConsumerRecord[bytes, bytes]) -> dict[str, str]:

@@ -13,11 +13,12 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from msa_contracts.envelope import decode
 from msa_contracts.events import HoursLogged
+from msa_contracts.namespace import Namespace
 from msa_contracts.topics import catalogue
 
 pytestmark = pytest.mark.integration
 DOC = Path(__file__).resolve().parents[2] / "contracts" / "PROVIDERS.md"
-TOPIC = "msa.provider.caritas.hours"
+TOPIC = "msa.provider.caritas.hours"  # in the session's namespace (MSA_ENV), as the doc says
 
 
 def documented_command() -> str:
@@ -33,7 +34,8 @@ async def end_offsets(bootstrap: str) -> dict[TopicPartition, int]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [TopicPartition(TOPIC, p) for p in range(catalogue().topic(TOPIC).partitions)]
+        wire = Namespace.from_env().topic(TOPIC)
+        partitions = [TopicPartition(wire, p) for p in range(catalogue().topic(TOPIC).partitions)]
         return dict(await consumer.end_offsets(partitions))
     finally:
         await consumer.stop()
@@ -72,4 +74,5 @@ async def test_an_event_published_with_kcat_from_the_docs_is_accepted(infra: Any
     assert isinstance(envelope.event, HoursLogged)
     assert envelope.event.minutes == 90
     assert newest.key == b"C-00000000000000a1" == envelope.subject.encode()
-    assert catalogue().provider_of(newest.topic) == "caritas"
+    assert newest.topic == Namespace.from_env().topic(TOPIC)
+    assert catalogue().provider_of(Namespace.from_env().logical(newest.topic)) == "caritas"

@@ -52,7 +52,7 @@ async def test_auth_errors_keep_their_code_and_the_bearer_challenge() -> None:
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     assert r.json() == {
         "code": "missing-token",
-        "message": "send 'Authorization: Bearer <token>'",
+        "message": "Bitte 'Authorization: Bearer <Token>' mitsenden",
         "details": [],
     }
 

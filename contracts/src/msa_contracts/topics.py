@@ -8,11 +8,13 @@ control lets it write to.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from msa_contracts import events as ev
 from msa_contracts.events import Event
+from msa_contracts.namespace import Namespace
 
 SERVICES = ("intake", "casework", "billing", "reporting")
 DAY_MS = 24 * 3600 * 1000
@@ -170,6 +172,12 @@ class Catalogue:
     def all_topics(self) -> tuple[Topic, ...]:
         per_provider = tuple(t for p in self.providers for t in self.for_provider(p))
         return self.shared() + per_provider
+
+    def on_wire(self, namespace: Namespace) -> tuple[Topic, ...]:
+        """Every topic named as it is on the wire in ``namespace`` (see msa_contracts.namespace)."""
+        return tuple(
+            dataclasses.replace(t, name=namespace.topic(t.name)) for t in self.all_topics()
+        )
 
     def topic(self, name: str) -> Topic:
         for t in self.all_topics():

@@ -208,12 +208,13 @@ async def test_the_proof_of_service_as_csv_lists_every_entry(api: Api, issuer: I
 
     assert answer.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert [(r["client_reference"], r["approval_reference"], r["service_date"],
-             r["minutes_logged"], r["activity"], r["domain"], r["worker"]) for r in rows] == [
+    assert list(rows[0])[:3] == ["Rechnungsnummer", "Zeile", "Korrektur"]
+    assert [(r["Klientenreferenz"], r["Bewilligungsreferenz"], r["Leistungsdatum"],
+             r["Minuten erfasst"], r["Art"], r["Zielbereich"], r["Fachkraft"]) for r in rows] == [
         (mine, f"{mine}:A1", "2026-03-03", "60", "direct", "language", "anna"),
         (mine, f"{mine}:A1", "2026-03-04", "45", "indirect", "language", "ben"),
     ]  # fmt: skip
-    assert [r["amount_eur"] for r in rows] == ["68.00", "68.00"]
+    assert [(r["Betrag (EUR)"], r["Korrektur"]) for r in rows] == [("68.00", "nein")] * 2
 
 
 async def test_the_proof_of_service_as_printable_html(api: Api, issuer: Issuer) -> None:

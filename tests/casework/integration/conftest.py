@@ -19,7 +19,7 @@ from msa_casework import topics
 from msa_casework.bootstrap import Casework, build
 from msa_casework.settings import CaseworkSettings
 from msa_contracts.reference import ReferenceData
-from msa_contracts.topics import consumer_group, dead_letter_topic
+from msa_contracts.topics import dead_letter_topic
 from msa_contracts.values import Region
 from msa_ops.groups import start_group_at_end
 
@@ -61,8 +61,9 @@ async def running(infra: Any, issuer: Issuer) -> AsyncIterator[Running]:
     )  # fmt: skip
     casework = build(settings, reference=integration_reference())
     await create_topics(bootstrap, dead_letter_topic(service))
-    consumed = [name for c in casework.consumers for name in c.topics]
-    await start_group_at_end(bootstrap, consumer_group(service), consumed)
+    wire = settings.namespace
+    consumed = [wire.topic(name) for c in casework.consumers for name in c.topics]
+    await start_group_at_end(bootstrap, settings.consumer_group, consumed)
     tap = Tap(bootstrap, [topics.CASES, *(topics.assignments(p) for p in PROVIDERS)])
     dead_letters = Tap(bootstrap, [dead_letter_topic(service)])
     publisher = Publisher(bootstrap)

@@ -1,5 +1,7 @@
 """Helpers for casework's tests on the real broker and store: a fresh instance that starts
-at the end of the shared topics, a tap that decodes what casework publishes, a producer."""
+at the end of the shared topics, a tap that decodes what casework publishes, a producer.
+They name logical topics; on the wire they use the session's namespace (MSA_ENV), as the
+service does."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Any, TypeVar
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from msa_contracts.envelope import InvalidMessage, Record, decode, encode
 from msa_contracts.events import Event
+from msa_contracts.namespace import Namespace
 
 E = TypeVar("E", bound=Event)
 
@@ -24,7 +27,8 @@ async def partitions(bootstrap: str, names: Sequence[str]) -> list[TopicPartitio
     try:
         return [
             TopicPartition(name, p)
-            for name in names for p in sorted(await producer.partitions_for(name))
+            for name in map(Namespace.from_env().topic, names)
+            for p in sorted(await producer.partitions_for(name))
         ]  # fmt: skip
     finally:
         await producer.stop()
@@ -77,7 +81,7 @@ class Tap:
                     except InvalidMessage:
                         self.undecodable.append(rec)
                         continue
-                    self.seen.append(Seen(rec.topic, envelope.event))
+                    self.seen.append(Seen(Namespace.from_env().logical(rec.topic), envelope.event))
 
     def about(self, case_id: str, topic: str | None = None) -> list[Seen]:
         return [
@@ -127,5 +131,6 @@ class Publisher:
             await self.send_record(topic, record)
 
     async def send_record(self, topic: str, record: Record) -> None:
-        await self._producer.send_and_wait(topic, record.value, key=record.key,
+        await self._producer.send_and_wait(Namespace.from_env().topic(topic), record.value,
+                                           key=record.key,
                                            headers=list(record.headers))  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import RecordsToDelete
 from aiokafka.structs import OffsetAndMetadata
@@ -76,7 +77,10 @@ async def test_the_loop_runs_rounds_until_stopped_and_stop_closes_the_client() -
     assert admin.deleted == [(0, 2)] and admin.closed == 1
 
 
-def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_another() -> None:
+def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("MSA_ENV", raising=False)  # a test session exports its own
     assert IntakeSettings().trims_notices
     assert IntakeSettings(kafka_consumer_group="msa-intake").trims_notices
     assert not IntakeSettings(kafka_consumer_group="run7-intake").trims_notices
@@ -84,3 +88,11 @@ def test_trimming_is_on_with_the_services_own_group_and_off_for_a_copy_with_anot
         kafka_consumer_group="run7-intake", intake_trim_notices=True
     ).trims_notices
     assert not IntakeSettings(intake_trim_notices=False).trims_notices
+
+
+def test_in_an_environment_trimming_is_on_with_that_environments_own_group() -> None:
+    assert IntakeSettings(msa_env="staging").trims_notices
+    assert IntakeSettings(
+        msa_env="staging", kafka_consumer_group="msa-staging-intake"
+    ).trims_notices
+    assert not IntakeSettings(msa_env="staging", kafka_consumer_group="msa-intake").trims_notices

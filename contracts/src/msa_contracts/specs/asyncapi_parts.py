@@ -13,18 +13,33 @@ from msa_contracts.specs.jsonschema import event_schema
 Doc = dict[str, Any]
 SCHEMAS = "#/components/schemas/"
 
+NAMESPACES = (
+    "Channel addresses are the logical names; in a topic namespace (MSA_ENV=<env>) every "
+    "topic is msa.<env>. followed by the rest of the address, e.g. "
+    "msa.staging.provider.caritas.hours, and Kafka users and consumer groups carry the "
+    "environment too (provider-staging-caritas, provider-staging-caritas-...)."
+)
 SERVERS: Doc = {
     "local": {
         "host": "127.0.0.1:19092",
         "protocol": "kafka",
-        "description": "The single-node broker of the local development stack.",
+        "description": "The single-node broker of the local development stack: topics without "
+        "a namespace; each demo run and each test session uses its own (msa.<run>.…). "
+        + NAMESPACES,
+    },
+    "staging": {
+        "host": "kafka.msa.dresden.example:9093",
+        "protocol": "kafka",
+        "description": "Placeholder: staging shares the production cluster in the topic "
+        "namespace 'staging' (topics msa.staging.…, users and groups with '-staging-'). "
+        + NAMESPACES,
     },
     "production": {
         "host": "kafka.msa.dresden.example:9093",
         "protocol": "kafka",
-        "description": "Placeholder for the production cluster. Every service and every "
-        "provider connects as its own Kafka user; access control lets a provider write only "
-        "its own topics.",
+        "description": "Placeholder for the production cluster, topic namespace 'prod' "
+        "(topics msa.prod.…). Every service and every provider connects as its own Kafka "
+        "user; access control lets a provider write only its own topics. " + NAMESPACES,
     },
 }
 CORRELATION: Doc = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Annotated, Any
 
 import httpx
 import typer
-from msa_contracts.reference import load_reference
+from msa_contracts.namespace import Namespace
+from msa_contracts.reference import ReferenceData, load_reference
 from msa_kit.auth import Role
 from rich.console import Console
 from rich.table import Table
@@ -70,10 +72,37 @@ def _print_measure_plan(rows: list[Any]) -> None:
         table.add_row(row.title, *cells)
     console.print(table)
     console.print("• = unterdrückt (weniger als 5 Personen), – = keine Daten")
+    for note in empty_cell_notes(rows, load_reference()):
+        console.print(note)
+
+
+def empty_cell_notes(rows: list[Any], reference: ReferenceData) -> list[str]:
+    """Why mentoring cells are empty, in words: the table alone cannot say it. Mentoring
+    counts only in the field of the mentoring measure; that field's cell is explained when
+    it is empty or suppressed."""
+    from msa_reporting.summary import COLUMNS
+
+    measure = reference.mentoring.measure
+    field = next(m.field for m in reference.measures if m.id == measure)
+    label, months = COLUMNS["mentors_matched"], reference.mentoring.min_months_since_arrival
+    notes = [f"{label} zählt nur im Teilbereich {field} (Maßnahme {measure}); "
+             "in den übrigen Teilbereichen steht dort 0."]  # fmt: skip
+    for row in (r for r in rows if r.measure_id is None and r.field_id == field):
+        if "mentors_matched" in row.suppressed:
+            notes.append(f"{row.title}, {label}: unterdrückt, weil weniger als 5 Personen "
+                         "vermittelt wurden (Schutz vor Rückschluss auf Einzelne).")  # fmt: skip
+        elif not row.figures.get("mentors_matched"):
+            notes.append(f"{row.title}, {label}: keine Vermittlung – eine Mentorin oder ein "
+                         f"Mentor muss mindestens {months} Monate früher angekommen sein, im "
+                         "selben Stadtteil wohnen und eine Sprache teilen.")  # fmt: skip
+    return notes
 
 
 def demo(
     persons: Annotated[int, typer.Option(help="Arrivals in the simulated month.")] = 40,
+    residents: Annotated[
+        int, typer.Option(help="Earlier residents (allocated 8 months before), possible mentors.")
+    ] = 40,
     seed: Annotated[int, typer.Option(help="Seed of the simulated population.")] = 7,
     days: Annotated[
         int, typer.Option(help="Simulated days from 2 March (31 reaches the April invoice run).")
@@ -82,15 +111,16 @@ def demo(
 ) -> None:
     """Start the broker, the store and the services; simulate a month; print what happened."""
     began = time.monotonic()
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # retried warnings are no news here
     settings = InfraSettings.from_env()
-    infra = start_for_command(settings, console)
+    run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
+    infra = start_for_command(settings, console, namespace=run)  # its own topics
     console.print(
         f"[green]✓[/green] Kafka {infra.kafka_bootstrap} ({infra.kafka_backend}), "
-        f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend})"
+        f"MongoDB {infra.mongodb_uri} ({infra.mongo_backend}) bereit"
     )
     keys = ensure_local_keys(Path(settings.var_dir) / "keys")
     names = available_services()
-    run = f"demo{datetime.now(UTC):%Y%m%d%H%M%S}"
     stack = asyncio.run(
         Stack.fresh(
             names,
@@ -101,24 +131,32 @@ def demo(
         )
     )
     console.print(
-        f"starting services: {', '.join(names)} (run {run}: databases {run}_*, "
-        f"logs in {settings.var_dir}/logs/{run})"
+        f"Dienste starten: {', '.join(names)} (Lauf {run}: Datenbanken {run}_*, "
+        f"Topics msa.{run}.…, Protokolle in {settings.var_dir}/logs/{run})"
     )
     try:
         stack.start()
         for p in stack.processes.values():
-            console.print(f"[green]✓[/green] {p.name} ready at {p.url} (/readyz, /metrics)")
+            console.print(f"[green]✓[/green] {p.name} bereit unter {p.url} (/readyz, /metrics)")
         reference = load_reference()
-        config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names)
-        with console.status("simulating...") as status:
+        config = ScenarioConfig(seed=seed, persons=persons, days=days, hours="billing" in names,
+                                residents=residents)  # fmt: skip
+        with console.status("Simulation läuft …") as status:
             truth, observed = asyncio.run(
-                simulate(infra.kafka_bootstrap, keys, reference, config, progress=status.update)
+                simulate(
+                    infra.kafka_bootstrap,
+                    keys,
+                    reference,
+                    config,
+                    progress=status.update,
+                    namespace=Namespace(run),
+                )
             )
         print_summary(summarise(observed, reference), reference, console)
         console.print(
-            f"{truth.persons} persons announced ({truth.replays} notices sent twice), "
-            f"{len(truth.reports)} provider reports answered; "
-            f"done in {time.monotonic() - began:.0f}s"
+            f"{truth.persons} Personen gemeldet ({truth.replays} Meldungen doppelt gesendet), "
+            f"{len(truth.reports)} Berichte der Träger beantwortet; "
+            f"fertig nach {time.monotonic() - began:.0f} s"
         )
         if "billing" in stack.processes:
             _print_invoices(stack["billing"].url, keys.token(Role.FINANCE, subject="demo"))
@@ -128,8 +166,8 @@ def demo(
             console.print(f"Dashboard: [bold]{stack['reporting'].url}/dashboard[/bold]")
         if wait:
             console.print(
-                "services keep running; press Ctrl-C to stop them "
-                "(the broker and store stay up: `msa infra down`)"
+                "Die Dienste laufen weiter; Strg-C beendet sie "
+                "(Broker und Datenbank bleiben: `msa infra down`)"
             )
             while all(p.alive() for p in stack.processes.values()):
                 time.sleep(1)

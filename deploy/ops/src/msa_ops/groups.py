@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import OffsetAndMetadata
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from msa_contracts.topics import catalogue
 
 from msa_ops.reading import partitions_of
@@ -39,5 +40,6 @@ async def start_group_at_end(bootstrap: str, group: str, topics: Iterable[str]) 
     return len(partitions)
 
 
-def consumed_topics(service: str) -> list[str]:
-    return [t.name for t in catalogue().consumed_by(service)]
+def consumed_topics(service: str, namespace: Namespace = NO_NAMESPACE) -> list[str]:
+    """The topics ``service`` consumes, as named on the wire in ``namespace``."""
+    return [namespace.topic(t.name) for t in catalogue().consumed_by(service)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from msa_contracts.namespace import Namespace
 
 from msa_ops.groups import consumed_topics, start_group_at_end
 
@@ -137,10 +138,12 @@ class Stack:
         extra: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Stack:  # fmt: skip
         """Services with their own databases (``<run>_<service>``) and consumer groups
-        (``<run>-<service>``) that start at the end of the shared topics: a clean run on a
-        broker and store that earlier runs have used."""
+        (``<run>-<service>``) that start at the end of their topics (those of the topic
+        namespace MSA_ENV in ``env``, else in the environment): a clean run on a broker and
+        store that earlier runs have used."""
+        namespace = Namespace.from_env({**os.environ, **env})
         for name in names:
-            await start_group_at_end(bootstrap, f"{run}-{name}", consumed_topics(name))
+            await start_group_at_end(bootstrap, f"{run}-{name}", consumed_topics(name, namespace))
         per_service = {
             n: {
                 "MONGODB_DATABASE": f"{run}_{n}",

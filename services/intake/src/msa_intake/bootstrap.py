@@ -71,7 +71,8 @@ def build(
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
         if settings.trims_notices:
             trimmer = NoticeTrimmer.on_broker(
-                topic=settings.intake_notices_topic, bootstrap=settings.kafka_bootstrap_servers,
+                topic=settings.namespace.topic(settings.intake_notices_topic),
+                bootstrap=settings.kafka_bootstrap_servers,
                 security=settings.kafka_security, group=settings.consumer_group,
                 interval_s=settings.intake_trim_interval_s,
             )  # fmt: skip

@@ -39,7 +39,7 @@ class IntakeSettings(KitSettings):
     def trims_notices(self) -> bool:
         if self.intake_trim_notices is not None:
             return self.intake_trim_notices
-        return self.consumer_group == consumer_group(self.service_name)
+        return self.consumer_group == self.namespace.name(consumer_group(self.service_name))
 
     @property
     def keys_database(self) -> str:

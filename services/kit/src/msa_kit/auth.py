@@ -114,16 +114,16 @@ def require(*roles: Role) -> Callable[..., Principal]:
     ) -> Principal:
         verifier: Verifier = request.app.state.verifier
         if credentials is None:
-            raise _problem(401, "missing-token", "send 'Authorization: Bearer <token>'")
+            raise _problem(401, "missing-token", "Bitte 'Authorization: Bearer <Token>' mitsenden")
         try:
             principal = verifier.verify(credentials.credentials)
         except jwt.ExpiredSignatureError as exc:
-            raise _problem(401, "token-expired", "the token has expired") from exc
+            raise _problem(401, "token-expired", "Das Token ist abgelaufen") from exc
         except jwt.InvalidTokenError as exc:
-            raise _problem(401, "invalid-token", f"the token is not valid: {exc}") from exc
+            raise _problem(401, "invalid-token", f"Das Token ist ungültig: {exc}") from exc
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise _problem(403, "role-not-allowed", f"this endpoint admits: {allowed}")
+            raise _problem(403, "role-not-allowed", f"Zugelassene Rollen: {allowed}")
         return principal
 
     return dependency

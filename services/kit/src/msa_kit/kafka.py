@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.message import StreamMessage
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 
 from msa_kit.batch import BatchProcessor
 from msa_kit.kafka_security import KafkaSecurity
@@ -108,20 +109,23 @@ def subscribe(
     group_id: str,
     title: str,
     batching: Batching = Batching(),
+    namespace: Namespace = NO_NAMESPACE,
 ) -> None:
-    """Consume ``topics`` in consumer group ``group_id`` from the earliest offset, handing
-    every record (or batch of records) to ``processor``; offsets are committed only after
-    it returns. A batch's offsets are committed together after its last record; if it
-    raises, every partition of the batch is rewound to the batch's first record there."""
+    """Consume ``topics`` (logical names; on the wire those of ``namespace``) in consumer
+    group ``group_id`` from the earliest offset, handing every record (or batch of records)
+    to ``processor``; offsets are committed only after it returns. A batch's offsets are
+    committed together after its last record; if it raises, every partition of the batch is
+    rewound to the batch's first record there."""
 
     async def consume(msg: KafkaMessage) -> None:
         if isinstance(processor, BatchProcessor):
-            records = [RawRecord.from_consumer_record(r) for r in msg.raw_message]
+            records = [RawRecord.from_consumer_record(r, namespace) for r in msg.raw_message]
             await processor.process_batch(records, sub)
         else:
-            await processor.process(RawRecord.from_consumer_record(msg.raw_message), sub)
+            await processor.process(RawRecord.from_consumer_record(msg.raw_message, namespace), sub)
 
     consume.__name__ = title.replace("-", "_").replace(".", "_")
+    wire = [namespace.topic(t) for t in topics]
     common: dict[str, Any] = {
         "group_id": group_id,
         "ack_policy": AckPolicy.NACK_ON_ERROR,
@@ -136,8 +140,8 @@ def subscribe(
     }
     if isinstance(processor, BatchProcessor):
         broker.subscriber(
-            *topics, batch=True, max_records=batching.max_records,
+            *wire, batch=True, max_records=batching.max_records,
             batch_timeout_ms=batching.wait_ms, **common,
         )(consume)  # fmt: skip
     else:
-        broker.subscriber(*topics, **common)(consume)
+        broker.subscriber(*wire, **common)(consume)

@@ -36,7 +36,7 @@ async def _validation_failed(_request: Request, exc: Exception) -> JSONResponse:
          "type": err.get("type", "")}
         for err in exc.errors()
     ]  # fmt: skip
-    return problem(422, "validation-failed", "the request is not valid", details)
+    return problem(422, "validation-failed", "Die Anfrage ist ungültig", details)
 
 
 async def _http_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
+
 
 @dataclass(frozen=True)
 class RawRecord:
@@ -17,10 +19,11 @@ class RawRecord:
     timestamp: int = 0
 
     @classmethod
-    def from_consumer_record(cls, rec: Any) -> RawRecord:
-        """From an aiokafka ``ConsumerRecord`` (header values may be None)."""
+    def from_consumer_record(cls, rec: Any, namespace: Namespace = NO_NAMESPACE) -> RawRecord:
+        """From an aiokafka ``ConsumerRecord`` (header values may be None); ``topic`` is the
+        logical name, as handlers, the inbox and ``provider_of`` know it."""
         return cls(
-            topic=rec.topic,
+            topic=namespace.logical(rec.topic),
             partition=rec.partition,
             offset=rec.offset,
             key=rec.key,

@@ -22,6 +22,7 @@ from aiokafka.errors import (
     MessageSizeTooLargeError,
     TopicAuthorizationFailedError,
 )
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -55,8 +56,10 @@ class OutboxRelay:
         owner: str | None = None,
         retention_s: float = 24 * 3600.0,
         prune_every_s: float = 60.0,
+        namespace: Namespace = NO_NAMESPACE,
     ) -> None:
         self._outbox = db[OUTBOX]
+        self._namespace = namespace  # the outbox holds logical names; the wire, namespaced
         self._leases = db[LEASES]
         self._producer = producer
         self._poll_s = poll_s
@@ -107,7 +110,7 @@ class OutboxRelay:
             try:
                 futures = [
                     await self._producer.send(
-                        topic, value=d["value"], key=d["key"],
+                        self._namespace.topic(topic), value=d["value"], key=d["key"],
                         headers=[(k, bytes(v)) for k, v in d["headers"]],
                     )
                     for topic in topics_of(d)

@@ -72,7 +72,7 @@ class ServiceRuntime:
         self.inbox = Inbox(self.db)
         self.relay = OutboxRelay(
             self.db, self.producer, poll_s=settings.outbox_poll_s, batch=settings.outbox_batch,
-            retention_s=settings.outbox_retention_s,
+            retention_s=settings.outbox_retention_s, namespace=settings.namespace,
         )  # fmt: skip
         self.processor = Processor(
             self.client, self.inbox, self.outbox,
@@ -97,7 +97,7 @@ class ServiceRuntime:
         subscribe(
             self.broker, self.batches if batching.max_records > 1 else self.processor,
             topics, sub, batching=batching, title=title,
-            group_id=self.settings.consumer_group,
+            group_id=self.settings.consumer_group, namespace=self.settings.namespace,
         )  # fmt: skip
 
     async def start(self) -> None:

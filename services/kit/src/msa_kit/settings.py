@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from msa_contracts.namespace import Namespace
 from msa_contracts.topics import consumer_group
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -59,6 +60,9 @@ class KitSettings(BaseSettings):
     kafka_consumer_group: str = Field(
         default="", description="consumer group; default msa-<service> from the catalogue"
     )
+    msa_env: str = Field(
+        default="", description="topic namespace: msa.<env>.… on the wire, groups msa-<env>-…"
+    )
     auth_issuer: str = "msa-local"
     auth_public_key_files: str = Field(
         default="", description="comma-separated PEM files of the token issuer's public keys"
@@ -75,9 +79,15 @@ class KitSettings(BaseSettings):
         )
 
     @property
+    def namespace(self) -> Namespace:
+        """Where the service's topics are on the wire (``MSA_ENV``; none by default)."""
+        return Namespace(self.msa_env.strip())
+
+    @property
     def consumer_group(self) -> str:
-        """The service's consumer group: ``KAFKA_CONSUMER_GROUP``, else the catalogue's."""
-        return self.kafka_consumer_group or consumer_group(self.service_name)
+        """The service's consumer group: ``KAFKA_CONSUMER_GROUP``, else the catalogue's in
+        the service's namespace."""
+        return self.kafka_consumer_group or self.namespace.name(consumer_group(self.service_name))
 
     @property
     def database(self) -> str:

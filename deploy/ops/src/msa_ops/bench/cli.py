@@ -39,7 +39,7 @@ def bench(
     ] = None,
     out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
     markdown_out: Annotated[
-        Path | None, typer.Option("--markdown", help="Also write the README table here.")
+        Path | None, typer.Option("--markdown", help="Also write docs/PERFORMANCE.md's table here.")
     ] = None,
 ) -> None:
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""

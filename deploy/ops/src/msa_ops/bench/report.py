@@ -1,4 +1,4 @@
-"""The benchmark's figures as rows: a rich table for the terminal, markdown for the README."""
+"""The benchmark's figures as rows: a rich table for the terminal, markdown for the docs."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ it. The services produce idempotently (``enable_idempotence``),
 so they also get IdempotentWrite on the cluster; the scheduler's producer is transactional,
 so it gets Write on its one transactional id. Nothing is granted by prefix except an
 external consumer's own group namespace (``<user>-``), so a provider reaches only its own
-topics and groups.
+topics and groups. In a topic namespace (``MSA_ENV``) every topic, group and user name
+carries the environment, so environments sharing a cluster cannot reach each other.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from msa_contracts.topics import Catalogue
 
 from msa_ops.deploy.naming import TRANSACTIONAL_IDS, group_acl, is_service, kafka_user
@@ -45,19 +47,19 @@ def actors(cat: Catalogue) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def acls_for(cat: Catalogue, actor: str) -> tuple[Acl, ...]:
-    """The allow rules of one actor, merged per resource and sorted."""
+def acls_for(cat: Catalogue, actor: str, ns: Namespace = NO_NAMESPACE) -> tuple[Acl, ...]:
+    """The allow rules of one actor in namespace ``ns``, merged per resource and sorted."""
     ops: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for topic in cat.consumed_by(actor):
-        ops["topic", topic.name, "literal"].update(READ)
+        ops["topic", ns.topic(topic.name), "literal"].update(READ)
     for topic in cat.produced_by(actor):
-        ops["topic", topic.name, "literal"].update(WRITE)
+        ops["topic", ns.topic(topic.name), "literal"].update(WRITE)
     for topic in cat.all_topics():
         if actor in topic.trimmed_by:  # DeleteRecords of what it has processed
-            ops["topic", topic.name, "literal"].add("Delete")
+            ops["topic", ns.topic(topic.name), "literal"].add("Delete")
     if cat.consumed_by(actor):
         group, pattern = group_acl(actor)
-        ops["group", group, pattern].add("Read")
+        ops["group", ns.name(group), pattern].add("Read")
     if is_service(actor) and cat.produced_by(actor):
         ops["cluster", "kafka-cluster", "literal"].add("IdempotentWrite")
     if actor in TRANSACTIONAL_IDS:  # its fixed id: the newest instance fences the others
@@ -65,6 +67,6 @@ def acls_for(cat: Catalogue, actor: str) -> tuple[Acl, ...]:
     return tuple(sorted(Acl(r, n, p, tuple(sorted(o))) for (r, n, p), o in ops.items()))
 
 
-def users(cat: Catalogue) -> dict[str, tuple[Acl, ...]]:
-    """Kafka user name -> its ACLs, for every actor."""
-    return {kafka_user(a): acls_for(cat, a) for a in actors(cat)}
+def users(cat: Catalogue, ns: Namespace = NO_NAMESPACE) -> dict[str, tuple[Acl, ...]]:
+    """Kafka user name -> its ACLs, for every actor (in namespace ``ns``)."""
+    return {ns.name(kafka_user(a)): acls_for(cat, a, ns) for a in actors(cat)}

@@ -8,13 +8,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from msa_contracts.namespace import InvalidNamespace, Namespace
 from msa_contracts.reference import load_reference
 from msa_contracts.topics import Catalogue, catalogue
 
 from msa_ops.deploy import layout
+from msa_ops.deploy.kafka import kafka_topics, kafka_users
 from msa_ops.deploy.naming import kafka_user
 from msa_ops.deploy.providers import NewProvider, ProviderError, add_provider
-from msa_ops.deploy.render import check, write
+from msa_ops.deploy.render import check, write, yaml_documents
 
 deploy_app = typer.Typer(help="Deployment artefacts generated from the topic catalogue.",
                          no_args_is_help=True)  # fmt: skip
@@ -63,6 +65,34 @@ def check_cmd(root: RootOpt = None, reference_dir: RefOpt = None) -> None:
         typer.echo(f"deployment artefacts drifted: run `{layout.GENERATE}`", err=True)
         raise typer.Exit(1)
     typer.echo("deployment artefacts up to date")
+
+
+@deploy_app.command("kafka")
+def kafka_cmd(
+    env: Annotated[str, typer.Option("--env", help="topic namespace, e.g. staging")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="folder to write to (default: deploy/k8s/envs/ENV)")
+    ] = None,
+    root: RootOpt = None,
+    reference_dir: RefOpt = None,
+) -> None:
+    """Write the KafkaTopic and KafkaUser resources of one environment (topics msa.ENV.…,
+    users and groups with -ENV-), so environments can share one Kafka cluster."""
+    try:
+        ns = Namespace(env)
+    except InvalidNamespace as exc:
+        raise typer.BadParameter(str(exc)) from None
+    base, ref = _dirs(root, reference_dir)
+    cat = _catalogue(ref)
+    target = out or base / "deploy" / "k8s" / "envs" / env
+    target.mkdir(parents=True, exist_ok=True)
+    files = {
+        "kafka-topics.yaml": yaml_documents(kafka_topics(cat, ns), f"KafkaTopics of {env}."),
+        "kafka-users.yaml": yaml_documents(kafka_users(cat, ns), f"KafkaUsers of {env}."),
+    }
+    for name, text in files.items():
+        (target / name).write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {target / name}")
 
 
 def _csv(value: str) -> tuple[str, ...]:

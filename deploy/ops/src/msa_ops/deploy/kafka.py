@@ -1,6 +1,8 @@
 """Strimzi custom resources from the catalogue: a KafkaTopic per topic, a KafkaUser per actor.
 
 Replicas are 1 here (the base, as in dev); the prod overlay patches every KafkaTopic to 3.
+In a topic namespace (``msa deploy kafka --env``) the resources' names, topics, users and
+ACLs carry the environment, so several environments can share one cluster.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from msa_contracts.topics import Catalogue, Topic
 
 from msa_ops.deploy.acls import acls_for, actors
@@ -51,7 +54,7 @@ def kafka_topic(topic: Topic) -> Manifest:
     }
 
 
-def kafka_user_manifest(cat: Catalogue, actor: str) -> Manifest:
+def kafka_user_manifest(cat: Catalogue, actor: str, ns: Namespace = NO_NAMESPACE) -> Manifest:
     pid = provider_id(actor)
     kind = "service" if is_service(actor) else "provider" if pid else "external"
     labels = {
@@ -65,7 +68,7 @@ def kafka_user_manifest(cat: Catalogue, actor: str) -> Manifest:
         "apiVersion": STRIMZI,
         "kind": "KafkaUser",
         "metadata": {
-            "name": kafka_user(actor),
+            "name": ns.name(kafka_user(actor)),
             "labels": labels,
             "annotations": {"msa.example.org/actor": actor},
         },
@@ -73,15 +76,15 @@ def kafka_user_manifest(cat: Catalogue, actor: str) -> Manifest:
             "authentication": {"type": "scram-sha-512"},
             "authorization": {
                 "type": "simple",
-                "acls": [acl.as_strimzi() for acl in acls_for(cat, actor)],
+                "acls": [acl.as_strimzi() for acl in acls_for(cat, actor, ns)],
             },
         },
     }
 
 
-def kafka_topics(cat: Catalogue) -> list[Manifest]:
-    return [kafka_topic(t) for t in cat.all_topics()]
+def kafka_topics(cat: Catalogue, ns: Namespace = NO_NAMESPACE) -> list[Manifest]:
+    return [kafka_topic(t) for t in cat.on_wire(ns)]
 
 
-def kafka_users(cat: Catalogue) -> list[Manifest]:
-    return [kafka_user_manifest(cat, a) for a in actors(cat)]
+def kafka_users(cat: Catalogue, ns: Namespace = NO_NAMESPACE) -> list[Manifest]:
+    return [kafka_user_manifest(cat, a, ns) for a in actors(cat)]

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from aiokafka import AIOKafkaProducer
 from msa_contracts.envelope import Record, encode
 from msa_contracts.events import HoursLogged, PersonAllocated
+from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
 from msa_contracts.topics import catalogue, dead_letter_topic
@@ -44,7 +45,11 @@ class Poison:
 class Poisoner:
     """Sends poison records with its own producer; remembers what it sent."""
 
-    def __init__(self, bootstrap: str, keys: LocalKeys, reference: ReferenceData) -> None:
+    def __init__(
+        self, bootstrap: str, keys: LocalKeys, reference: ReferenceData,
+        namespace: Namespace = NO_NAMESPACE,
+    ) -> None:  # fmt: skip
+        self._ns = namespace  # what it sends and expects is named as on the wire
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
         self._keys = keys
         self._reference = reference
@@ -60,11 +65,12 @@ class Poisoner:
     async def inject(self, kind: str, day: date) -> Poison:
         service, code = KINDS[kind]
         ce_id = f"poison-{kind}-{uuid.uuid4().hex[:12]}"
-        topic, record = self._record(kind, ce_id, day)
+        logical, record = self._record(kind, ce_id, day)
+        topic = self._ns.topic(logical)
         await self._producer.send_and_wait(
             topic, record.value, key=record.key, headers=list(record.headers)
         )
-        poison = Poison(kind, ce_id, topic, dead_letter_topic(service), code)
+        poison = Poison(kind, ce_id, topic, self._ns.topic(dead_letter_topic(service)), code)
         self.sent.append(poison)
         return poison
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import dead_letter_topic
 from msa_kit.auth import Role
@@ -78,7 +79,8 @@ async def run_faults(
     began = time.monotonic()
     run_id = f"faults{uuid.uuid4().hex[:6]}"
     bootstrap = infra.kafka_bootstrap
-    since = await end_offsets(bootstrap, [dead_letter_topic(s) for s in SERVICES])
+    ns = Namespace(infra.namespace)
+    since = await end_offsets(bootstrap, [ns.topic(dead_letter_topic(s)) for s in SERVICES])
     env = {
         **infra.env(),
         **keys.service_env(),
@@ -91,8 +93,8 @@ async def run_faults(
                               log_dir=log_dir / run_id, base_port=config.base_port)  # fmt: skip
     report(f"run {run_id}: databases {run_id}_*, logs in {log_dir / run_id}")
     findings = reconcile.Findings()
-    bus = Bus(bootstrap, followed_topics(reference))
-    poisoner = Poisoner(bootstrap, keys, reference)
+    bus = Bus(bootstrap, followed_topics(reference), ns)
+    poisoner = Poisoner(bootstrap, keys, reference, ns)
     plan = config.plan()
     injector = Injector(plan, stack, infra, poisoner, config.start,
                         config.base_port + 10, report)  # fmt: skip

@@ -40,11 +40,16 @@ def _table(last: str) -> Table:
     return table
 
 
-def start_for_command(settings: InfraSettings, out: Console, *, exit_code: int = 1) -> Infra:
-    """Start (or reuse) the broker and store for a command, reporting progress on ``out``;
-    an infrastructure error is printed and ends the command with ``exit_code``."""
+def start_for_command(
+    settings: InfraSettings, out: Console, *, exit_code: int = 1, namespace: str | None = None
+) -> Infra:
+    """Start (or reuse) the broker and store for a command, with the catalogue's topics in
+    ``namespace`` (default: MSA_ENV), reporting progress on ``out``; an infrastructure error
+    is printed and ends the command with ``exit_code``."""
     try:
-        return start_infra(settings, report=lambda m: out.print(f"[dim]{m}[/dim]"))
+        return start_infra(
+            settings, report=lambda m: out.print(f"[dim]{m}[/dim]"), namespace=namespace
+        )
     except InfraError as exc:
         out.print(f"[bold red]error:[/bold red] {exc}")
         raise typer.Exit(exit_code) from None

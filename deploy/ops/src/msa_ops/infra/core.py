@@ -11,7 +11,7 @@ from msa_ops.infra.aio import run_sync
 from msa_ops.infra.components import Component, make_components
 from msa_ops.infra.java import Reporter
 from msa_ops.infra.lease import Leases, infra_lock
-from msa_ops.infra.settings import KAFKA_ENV, MONGO_ENV, InfraSettings
+from msa_ops.infra.settings import KAFKA_ENV, MONGO_ENV, NAMESPACE_ENV, InfraSettings
 from msa_ops.infra.topics import ensure_topics, topic_specs
 
 
@@ -28,6 +28,8 @@ class Infra:
     started: frozenset[str] = frozenset()
     created_topics: list[str] = field(default_factory=list)
     var_dir: Path | None = None
+    #: the topic namespace (MSA_ENV) this Infra's topics were created in; "" for none
+    namespace: str = ""
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -50,8 +52,10 @@ class Infra:
         return self.mongo.backend
 
     def env(self) -> dict[str, str]:
-        """The variables that point clients (and subprocesses) at this infrastructure."""
-        return {KAFKA_ENV: self.kafka_bootstrap, MONGO_ENV: self.mongodb_uri}
+        """The variables that point clients (and subprocesses) at this infrastructure and,
+        when it has one, its topic namespace."""
+        env = {KAFKA_ENV: self.kafka_bootstrap, MONGO_ENV: self.mongodb_uri}
+        return env | ({NAMESPACE_ENV: self.namespace} if self.namespace else {})
 
     def stop(self) -> list[str]:
         """Stop the components this Infra started, unless another live process still holds a
@@ -107,8 +111,10 @@ def start_infra(
     env: Mapping[str, str] | None = None,
     report: Reporter = _print,
     create_topics: bool = True,
+    namespace: str | None = None,
 ) -> Infra:
-    """Start (or reuse) Kafka and the MongoDB-wire server, create the catalogue's topics.
+    """Start (or reuse) Kafka and the MongoDB-wire server, create the catalogue's topics in
+    the topic namespace ``namespace`` (default: MSA_ENV from env; "" for none).
 
     Precedence per component: KAFKA_BOOTSTRAP_SERVERS / MONGODB_URI from env as they are;
     else testcontainers when a Docker engine answers; else local processes under var/.
@@ -117,12 +123,18 @@ def start_infra(
     kafka, mongo = make_components(settings, report, env)
     with infra_lock(settings.var_dir):  # a concurrent starter waits, then reuses
         started, errors = _start_all(kafka, mongo)
-        infra = Infra(kafka, mongo, frozenset(started), var_dir=settings.var_dir)
+        infra = Infra(
+            kafka,
+            mongo,
+            frozenset(started),
+            var_dir=settings.var_dir,
+            namespace=settings.namespace if namespace is None else namespace,
+        )
         if errors:
             infra._stop(started)  # leave nothing half-started behind
             raise errors[0]
         Leases(settings.var_dir).acquire()
     if create_topics:
-        specs = topic_specs()
+        specs = topic_specs(infra.namespace)
         infra.created_topics = run_sync(lambda: ensure_topics(infra.kafka_bootstrap, specs))
     return infra

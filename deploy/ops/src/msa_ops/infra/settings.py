@@ -14,6 +14,7 @@ CONTROLLER_PORT_ENV = "MSA_KAFKA_CONTROLLER_PORT"
 MONGO_PORT_ENV = "MSA_MONGO_PORT"
 BACKEND_ENV = "MSA_INFRA_BACKEND"
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
+NAMESPACE_ENV = "MSA_ENV"
 MONGO_ENV = "MONGODB_URI"
 
 
@@ -58,6 +59,7 @@ class InfraSettings:
     start_timeout: float = 90.0
     port_grace_s: float = 2.0  # how long a taken port may take to free up (e.g. after a kill)
     stop_timeout: float = 30.0
+    namespace: str = ""  # MSA_ENV: the topic namespace of what runs against these servers
 
     @property
     def kafka_dir(self) -> Path:
@@ -79,4 +81,5 @@ class InfraSettings:
             kafka_heap=env.get("MSA_KAFKA_HEAP", "512m"),
             sync_on_commit=env.get("MSA_SECANTUS_SYNC_ON_COMMIT", "1") != "0",
             start_timeout=float(env.get("MSA_INFRA_START_TIMEOUT", "90")),
+            namespace=env.get(NAMESPACE_ENV, "").strip(),
         )

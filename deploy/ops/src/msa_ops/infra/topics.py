@@ -28,13 +28,15 @@ class TopicSpec(Protocol):
     def config(self) -> dict[str, str]: ...
 
 
-def topic_specs() -> list[TopicSpec]:
-    """Topics `msa infra up` creates: msa_contracts.topics.catalogue(), if it exists yet."""
+def topic_specs(namespace: str = "") -> list[TopicSpec]:
+    """Topics `msa infra up` creates: msa_contracts.topics.catalogue(), if it exists yet,
+    named as on the wire in the topic namespace ``namespace`` (none: the logical names)."""
     try:
         module = importlib.import_module("msa_contracts.topics")
+        space = importlib.import_module("msa_contracts.namespace")
     except ImportError:
         return []
-    return list(module.catalogue().all_topics())
+    return list(module.catalogue().on_wire(space.Namespace(namespace)))
 
 
 async def probe_kafka(

@@ -11,14 +11,21 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from msa_contracts.envelope import Envelope, InvalidMessage, decode, encode
 from msa_contracts.events import Event
+from msa_contracts.namespace import Namespace
 
 
 class Bus:
-    """One producer for everything the simulator sends; one consumer that follows topics."""
+    """One producer for everything the simulator sends; one consumer that follows topics.
 
-    def __init__(self, bootstrap: str, follow: Sequence[str]) -> None:
+    Topics are named by their logical names; on the wire they are those of ``namespace``
+    (default: MSA_ENV from the environment)."""
+
+    def __init__(
+        self, bootstrap: str, follow: Sequence[str], namespace: Namespace | None = None
+    ) -> None:
         self._bootstrap = bootstrap
-        self._follow = list(follow)
+        self._ns = Namespace.from_env() if namespace is None else namespace
+        self._follow = [self._ns.topic(t) for t in follow]
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5
         )
@@ -64,7 +71,9 @@ class Bus:
         """Publish ``event``; returns its ce_id (the causation id of the answer)."""
         ce_id = event_id or str(uuid.uuid4())
         rec = encode(event, event_id=ce_id, source=source, time=at or datetime.now(UTC))
-        await self._producer.send_and_wait(topic, rec.value, key=rec.key, headers=list(rec.headers))
+        await self._producer.send_and_wait(
+            self._ns.topic(topic), rec.value, key=rec.key, headers=list(rec.headers)
+        )
         return ce_id
 
     async def _pump(self) -> None:
@@ -73,7 +82,7 @@ class Bus:
             for records in batch.values():
                 for r in records:
                     with contextlib.suppress(InvalidMessage):
-                        self.seen.append((r.topic, decode(r.headers, r.value)))
+                        self.seen.append((self._ns.logical(r.topic), decode(r.headers, r.value)))
             if batch:
                 self.changed.set()
 

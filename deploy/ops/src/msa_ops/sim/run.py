@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import httpx
+from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import catalogue
 from msa_kit.auth import Role
@@ -24,12 +25,14 @@ async def simulate(
     config: ScenarioConfig,
     progress: Progress = lambda _m: None,
     intake_url: str | None = None,
+    namespace: Namespace | None = None,
 ) -> tuple[Truth, Observed]:
-    """Play ``config`` through the running services; returns ground truth and observations.
-    Departures (``config.departures``) go through intake's front desk at ``intake_url``."""
+    """Play ``config`` through the running services (on the topics of ``namespace``, by
+    default MSA_ENV's); returns ground truth and observations. Departures
+    (``config.departures``) go through intake's front desk at ``intake_url``."""
     if config.departures and intake_url is None:
         raise ValueError("departures need intake_url (intake's HTTP API)")
-    bus = Bus(bootstrap, followed_topics(reference))
+    bus = Bus(bootstrap, followed_topics(reference), namespace)
     await bus.start()
     try:
         scenario = Scenario(

@@ -42,6 +42,10 @@ class ScenarioConfig:
     hours: bool = False  # providers log hours (needs billing running); see sim/hours.py
     hold_days: int = 30  # billing's BILLING_HOLD_DAYS, to know when held entries are answered
     departures: float = 0.0  # share of assigned persons who leave Dresden (needs ``Depart``)
+    #: earlier residents: allocated ``residents_days_before`` days before ``start`` (over 4
+    #: weeks), announced on the first day; they can mentor newcomers (measure plan T10)
+    residents: int = 0
+    residents_days_before: int = 240
 
 
 @dataclass
@@ -68,6 +72,10 @@ class Scenario:
         people = arrivals(
             self.reference, seed=cfg.seed, count=cfg.persons, start=cfg.start, days=cfg.arrival_days
         )
+        earlier = arrivals(
+            self.reference, seed=cfg.seed + 1000, count=cfg.residents,
+            start=cfg.start - timedelta(days=cfg.residents_days_before), days=28,
+        )  # fmt: skip
         rng = random.Random(cfg.seed)
         hours = self._hour_logging()
         for offset in range(cfg.days):
@@ -77,7 +85,8 @@ class Scenario:
             await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
             if hours is not None:
                 await hours.day_started(day)
-            for arrival in (a for a in people if a.allocated_on == day):
+            for arrival in [*(earlier if offset == 0 else ()),
+                            *(a for a in people if a.allocated_on == day)]:  # fmt: skip
                 await self._announce(arrival, day)
                 if rng.random() < cfg.replay_share:
                     await self._announce(arrival, day)
@@ -89,7 +98,8 @@ class Scenario:
             if hours is not None:
                 await hours.log(day)
             self.progress(
-                f"{day}: {self.truth.persons} arrivals, {len(self.truth.reports)} reports answered"
+                f"{day}: {self.truth.persons} Ankünfte, "
+                f"{len(self.truth.reports)} Berichte beantwortet"
             )
         return self.truth
 

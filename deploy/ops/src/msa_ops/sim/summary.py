@@ -89,29 +89,30 @@ def _unique(observed: Observed, kind: type) -> list[object]:
 
 
 def print_summary(summary: Summary, reference: ReferenceData, console: Console) -> None:
-    overview = Table(title="Simulated period: what happened", show_header=False)
+    """The period for people in the office: German (docs/LANGUAGE.md)."""
+    overview = Table(title="Simulierter Zeitraum: was geschah", show_header=False)
     for label, value in (
-        ("arrivals registered", summary.arrivals),
-        ("cases opened", summary.cases_opened),
-        ("on the waiting list", summary.waiting),
-        ("integration plans agreed", summary.plans_agreed),
-        ("goals achieved", summary.goals_achieved),
-        ("goals dropped", summary.goals_dropped),
-        ("Fachleistung approvals", summary.approvals),
-        ("mentors matched", summary.mentors),
-        ("referrals recorded", summary.referrals),
+        ("Ankünfte registriert", summary.arrivals),
+        ("Fälle eröffnet", summary.cases_opened),
+        ("auf der Warteliste", summary.waiting),
+        ("Integrationspläne vereinbart", summary.plans_agreed),
+        ("Ziele erreicht", summary.goals_achieved),
+        ("Ziele aufgegeben", summary.goals_dropped),
+        ("Fachleistungen bewilligt", summary.approvals),
+        ("Mentorinnen und Mentoren vermittelt", summary.mentors),
+        ("Vermittlungen erfasst", summary.referrals),
     ):
         overview.add_row(label, str(value))
     console.print(overview)
-    cases = Table("provider", "open cases", title="Cases per provider")
+    cases = Table("Träger", "offene Fälle", title="Fälle je Träger")
     for provider in sorted(summary.by_provider):
         cases.add_row(provider, str(summary.by_provider[provider]))
     console.print(cases)
-    regions = Table("region", "open cases", title="Cases per MSA region")
+    regions = Table("Region", "offene Fälle", title="Fälle je MSA-Region")
     for region in reference.regions:
         regions.add_row(region.de, str(summary.by_region.get(region.id.value, 0)))
     console.print(regions)
-    fields = Table("field", "goals achieved", title="Goals achieved per field of the measure plan")
+    fields = Table("Teilbereich", "Ziele erreicht", title="Erreichte Ziele je Teilbereich")
     for f in reference.fields:
         if summary.achieved_by_field.get(f.id):
             fields.add_row(f"{f.id} {f.de}", str(summary.achieved_by_field[f.id]))

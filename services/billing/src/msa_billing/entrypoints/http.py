@@ -64,7 +64,7 @@ def billing_router(api: Api) -> APIRouter:
     async def visible_invoice(number: str, who: Principal) -> Invoice:
         invoice = await reads.invoices.get(number)
         if invoice is None or not who.owns(invoice.provider_id):
-            raise _problem(404, "invoice-not-found", f"no invoice {number}")
+            raise _problem(404, "invoice-not-found", f"Keine Rechnung {number}")
         return invoice
 
     @router.post("/invoice-runs", status_code=201, responses={
@@ -75,7 +75,11 @@ def billing_router(api: Api) -> APIRouter:
         """Invoice a month for every provider (also done by the clock on the 1st)."""
         today = await api.today()
         if request.period >= month_of(today):
-            raise _problem(409, "period-not-closed", f"{request.period} has not ended ({today})")
+            raise _problem(
+                409,
+                "period-not-closed",
+                f"Der Zeitraum {request.period} ist noch nicht abgeschlossen ({today})",
+            )
         result = await api.commands(lambda unit: run_invoices(unit, request.period, today))
         if result.already_run:
             response.status_code = 200
@@ -89,7 +93,7 @@ def billing_router(api: Api) -> APIRouter:
         """Invoices by provider and month; a provider's list is its own invoices."""
         if who.role is Role.PROVIDER:
             if provider_id not in (None, who.provider_id):
-                raise _problem(404, "provider-not-found", f"no invoices of {provider_id}")
+                raise _problem(404, "provider-not-found", f"Keine Rechnungen von {provider_id}")
             provider_id = who.provider_id
         found = await reads.invoices.find(provider_id, period)
         return InvoiceList(items=[InvoiceSummary.of(i) for i in found])
@@ -99,7 +103,9 @@ def billing_router(api: Api) -> APIRouter:
         """The provider's invoice for the month (its lines may correct earlier months)."""
         found = await reads.invoices.find(provider_id, period) if who.owns(provider_id) else []
         if not found:
-            raise _problem(404, "invoice-not-found", f"no invoice of {provider_id} for {period}")
+            raise _problem(
+                404, "invoice-not-found", f"Keine Rechnung von {provider_id} für {period}"
+            )
         return InvoiceDetail.of(found[0])
 
     @router.get("/invoices/{number}", responses=NOT_FOUND)
@@ -111,7 +117,7 @@ def billing_router(api: Api) -> APIRouter:
         """The accepted hour entries behind one invoice line."""
         invoice = await visible_invoice(number, who)
         if not any(x.number == line for x in invoice.lines):
-            raise _problem(404, "line-not-found", f"invoice {number} has no line {line}")
+            raise _problem(404, "line-not-found", f"Rechnung {number} hat keine Zeile {line}")
         entries = [e for e in await reads.entries.of_invoice(number) if e.invoice_line == line]
         return EntryList(items=[EntryView.of(e) for e in entries])
 
@@ -143,7 +149,7 @@ def billing_router(api: Api) -> APIRouter:
             or who.provider_id in (case.current_holder(), case.holder_at_closure())
         )
         if case is None or not mine:
-            raise _problem(404, "case-not-found", f"no case {case_id}")
+            raise _problem(404, "case-not-found", f"Kein Fall {case_id}")
         return BudgetStatus.of(case)
 
     return router

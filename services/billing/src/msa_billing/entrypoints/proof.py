@@ -12,11 +12,16 @@ from html import escape
 from msa_billing.domain.entry_record import Entry
 from msa_billing.domain.invoices import Invoice
 
-COLUMNS = (
-    "invoice_number", "line", "correction", "client_reference", "approval_reference",
-    "service_date", "minutes_logged", "activity", "domain", "worker", "minutes_billable",
-    "rate_cents_per_hour", "amount_cents", "amount_eur",
-)  # fmt: skip
+#: field -> CSV header: the office reads the proof, so the headers are German
+HEADERS = {
+    "invoice_number": "Rechnungsnummer", "line": "Zeile", "correction": "Korrektur",
+    "client_reference": "Klientenreferenz", "approval_reference": "Bewilligungsreferenz",
+    "service_date": "Leistungsdatum", "minutes_logged": "Minuten erfasst", "activity": "Art",
+    "domain": "Zielbereich", "worker": "Fachkraft", "minutes_billable": "Minuten abrechenbar",
+    "rate_cents_per_hour": "Stundensatz (Cent)", "amount_cents": "Betrag (Cent)",
+    "amount_eur": "Betrag (EUR)",
+}  # fmt: skip
+COLUMNS = tuple(HEADERS)
 ACTIVITY_DE = {"direct": "direkt", "indirect": "indirekt", "missed-appointment": "Ausfall"}
 
 
@@ -36,7 +41,7 @@ def _row(invoice: Invoice, entry: Entry) -> dict[str, str]:
     line = next(x for x in invoice.lines if x.number == entry.invoice_line)
     return {
         "invoice_number": invoice.number, "line": str(line.number),
-        "correction": "yes" if line.correction else "no", "client_reference": entry.case_id,
+        "correction": "ja" if line.correction else "nein", "client_reference": entry.case_id,
         "approval_reference": billed.approval_id or "", "service_date": str(entry.service_date),
         "minutes_logged": str(entry.minutes), "activity": entry.activity,
         "domain": entry.domain.value, "worker": entry.worker_ref,
@@ -48,10 +53,11 @@ def _row(invoice: Invoice, entry: Entry) -> dict[str, str]:
 
 def proof_csv(invoice: Invoice, entries: Sequence[Entry]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(HEADERS.values())
     for entry in entries:
-        writer.writerow(_row(invoice, entry))
+        row = _row(invoice, entry)
+        writer.writerow(row[c] for c in COLUMNS)
     return out.getvalue()
 
 
@@ -73,7 +79,7 @@ def proof_html(
     rows = []
     for entry in entries:
         r = _row(invoice, entry)
-        kind = "correction" if r["correction"] == "yes" else "regular"
+        kind = "correction" if r["correction"] == "ja" else "regular"
         cells = [r["line"], r["client_reference"], r["approval_reference"] or "–",
                  r["service_date"], r["minutes_logged"], ACTIVITY_DE[entry.activity],
                  domain_names.get(r["domain"], r["domain"]), r["worker"],

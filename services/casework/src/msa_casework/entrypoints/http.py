@@ -35,7 +35,7 @@ def cases_router(reader: CaseReader) -> APIRouter:
         """A case with its plan, goals, approvals, module and assignment history."""
         case = await reader.case(case_id)
         if case is None or not who.owns(case.provider_id):
-            raise _problem(404, "case-not-found", f"no case {case_id}")
+            raise _problem(404, "case-not-found", f"Kein Fall {case_id}")
         return CaseDetail.of(case)
 
     @router.get("/cases")
@@ -50,7 +50,7 @@ def cases_router(reader: CaseReader) -> APIRouter:
         """Cases by provider, region and status; a provider's list is its own cases."""
         if who.role is Role.PROVIDER:
             if provider_id not in (None, who.provider_id):
-                raise _problem(403, "not-your-cases", "a provider may list only its own cases")
+                raise _problem(403, "not-your-cases", "Ein Träger sieht nur seine eigenen Fälle")
             provider_id = who.provider_id
         where = CaseFilter(provider_id=provider_id, region=region, status=status)
         items = await reader.cases(where, limit=limit, offset=offset)

@@ -41,7 +41,8 @@ async def read_batches(
     """The valid input events from offset zero to the end offsets taken at the start, one
     fetched batch at a time, each partition in offset order (duplicates not yet dropped)."""
     counter = counter or Counter()
-    allowed = {actual: set(catalogue(()).topic(name).event_types)
+    wire = settings.namespace  # records keep their logical topic, as the live consumer's do
+    allowed = {wire.topic(actual): set(catalogue(()).topic(name).event_types)
                for name, actual in settings.input_topics.items()}  # fmt: skip
     consumer = AIOKafkaConsumer(
         *allowed,
@@ -70,7 +71,7 @@ async def read_batches(
                 for rec in recs:
                     if rec.offset < end[tp]:
                         counter.records += 1
-                        _keep(out, rec, allowed[tp.topic])
+                        _keep(out, rec, allowed[tp.topic], wire.logical(tp.topic))
             open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
             kept += len(out)
             rate = counter.records / max(time.monotonic() - began, 1e-6)
@@ -95,7 +96,9 @@ async def assigned(
         await asyncio.sleep(0.1)
 
 
-def _keep(out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str]) -> None:
+def _keep(
+    out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str], topic: str
+) -> None:
     """Each valid input event (invalid records are dead letters live), validated exactly as
     the live consumer does (``decode``); its JSON value is kept for the archive when it is
     the current version's body (no upcast)."""
@@ -105,7 +108,7 @@ def _keep(out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str
         return
     if is_input(envelope.event):
         raw = rec.value if rec.value and _header_type(rec) == envelope.type else None
-        out.append(Stored(rec.topic, rec.partition, rec.offset, envelope.id, envelope.event, raw))
+        out.append(Stored(topic, rec.partition, rec.offset, envelope.id, envelope.event, raw))
 
 
 def _header_type(rec: ConsumerRecord[bytes, bytes]) -> str | None:

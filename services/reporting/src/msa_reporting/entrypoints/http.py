@@ -30,13 +30,17 @@ def router(store: ProjectionStore, reference: ReferenceData) -> APIRouter:
 
     async def published(figure: str, dimension: str) -> PublishedTable:
         if figure not in BY_ID:
-            raise HTTPException(404, {"code": "unknown-figure", "message": f"no figure {figure!r}"})
+            raise HTTPException(
+                404, {"code": "unknown-figure", "message": f"Keine Kennzahl {figure!r}"}
+            )
         if dimension != TOTAL and dimension not in BY_ID[figure].dimensions:
-            message = f"{figure} has no breakdown {dimension!r}"
+            message = f"{figure} hat keine Aufschlüsselung {dimension!r}"
             raise HTTPException(404, {"code": "unknown-dimension", "message": message})
         table = (await store.load_published()).get(figure)
         if table is None:
-            raise HTTPException(503, {"code": "not-ready", "message": "no figures computed yet"})
+            raise HTTPException(
+                503, {"code": "not-ready", "message": "Noch keine Kennzahlen berechnet"}
+            )
         return table
 
     @api.get("/figures", summary="The figures, their definitions and breakdowns")
