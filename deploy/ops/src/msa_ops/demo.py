@@ -108,8 +108,18 @@ def demo(
         int, typer.Option(help="Simulated days from 2 March (31 reaches the April invoice run).")
     ] = 31,
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
+    live: Annotated[
+        bool,
+        typer.Option(help="No simulation: run the services and the scheduler on real days "
+                     "(namespace 'live', state kept) until Ctrl-C."),  # fmt: skip
+    ] = False,
 ) -> None:
     """Start the broker, the store and the services; simulate a month; print what happened."""
+    if live:
+        from msa_ops.live import run_live
+
+        run_live(console, available_services())
+        return
     began = time.monotonic()
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)  # retried warnings are no news here
     settings = InfraSettings.from_env()

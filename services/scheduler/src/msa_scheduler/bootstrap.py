@@ -77,7 +77,7 @@ def build(
     settings = settings or SchedulerSettings()
     if clock is None:
         clock = _clock(settings)
-    topic = catalogue(()).topic(CLOCK_TOPIC).name
+    topic = settings.namespace.topic(catalogue(()).topic(CLOCK_TOPIC).name)  # on the wire
     tick_log = tick_log or KafkaTickLog(
         settings.kafka_bootstrap_servers, topic,
         transactional_id=settings.scheduler_transactional_id, security=settings.kafka_security,
