@@ -110,8 +110,10 @@ def demo(
     wait: Annotated[bool, typer.Option(help="Keep the services running until Ctrl-C.")] = True,
     live: Annotated[
         bool,
-        typer.Option(help="No simulation: run the services and the scheduler on real days "
-                     "(namespace 'live', state kept) until Ctrl-C."),  # fmt: skip
+        typer.Option(
+            help="No simulation: run the services and the scheduler on real days "
+            "(namespace 'live', state kept) until Ctrl-C."
+        ),
     ] = False,
 ) -> None:
     """Start the broker, the store and the services; simulate a month; print what happened."""
