@@ -36,7 +36,7 @@ async def _log(infra: Any, topic: str, txn: str) -> KafkaTickLog:
 
 
 async def _days_on(infra: Any, topic: str) -> list[date]:
-    records = await read_to_end(infra.kafka_bootstrap, [topic])
+    records = await read_to_end(infra.kafka_bootstrap, [topic], committed_only=True)
     return [DayStarted.model_validate_json(r.value).day for r in records]
 
 

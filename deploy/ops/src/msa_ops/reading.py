@@ -35,13 +35,16 @@ async def read_to_end(
     prefix: str | None = None,
     timeout_s: float = 120.0,
     fetch_bytes: int = 4 << 20,
+    committed_only: bool = False,
 ) -> list[Record]:
     """Every record of ``topics`` (and of every topic named ``prefix``...) from offset zero
     up to the end offsets at the time of the call. Raises ``TimeoutError`` naming the
-    partitions not read to their end within ``timeout_s``."""
+    partitions not read to their end within ``timeout_s``. ``committed_only`` reads as the
+    services do (``read_committed``): records of aborted transactions are left out."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False,
         auto_offset_reset="earliest", max_partition_fetch_bytes=fetch_bytes,
+        isolation_level="read_committed" if committed_only else "read_uncommitted",
     )  # fmt: skip
     await consumer.start()
     try:
