@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from msa_casework import topics
 from msa_casework.handlers import BY_EVENT
+from msa_contracts import topics
 from msa_contracts.reference import load_reference
 from msa_contracts.registry import DEFAULT_REGISTRY
 from msa_contracts.topics import catalogue

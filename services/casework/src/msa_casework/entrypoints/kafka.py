@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import ProviderReportRejected, Reason
 from msa_contracts.topics import Catalogue, Topic
@@ -13,7 +14,6 @@ from msa_kit.outbox import Outgoing
 from msa_kit.processing import Subscription
 from msa_kit.records import RawRecord
 
-from msa_casework import topics
 from msa_casework.handlers import Handlers
 
 REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
