@@ -41,6 +41,7 @@ log = get_logger("msa_kit.processing")
 Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -75,6 +76,13 @@ class Context:
     def event(self) -> Event:
         return self.envelope.event
 
+    def expect(self, kind: type[E]) -> E:
+        """The event, as the type its route says it is (``UnexpectedEvent`` if not)."""
+        event = self.envelope.event
+        if not isinstance(event, kind):
+            raise UnexpectedEvent(f"expected {kind.__name__}, got {type(event).__name__}")
+        return event
+
     def emit(self, topic: str, event: Event, *also: str) -> None:
         """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
         transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
@@ -84,6 +92,11 @@ class Context:
             self.emitted.append(
                 Outgoing(name, event, self.envelope.correlation_id, self.envelope.id, event_id)
             )
+
+
+class UnexpectedEvent(Exception):
+    """A handler received an event it does not handle (a wiring mistake): retried, then
+    dead-lettered like any failure."""
 
 
 class Unprocessable(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.auth import Verifier
 from msa_kit.batch import BatchProcessor
+from msa_kit.consumers import Consumer
 from msa_kit.health import health_router
 from msa_kit.inbox import Inbox
 from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
@@ -99,6 +100,11 @@ class ServiceRuntime:
             topics, sub, batching=batching, title=title,
             group_id=self.settings.consumer_group,
         )  # fmt: skip
+
+    def subscribe_all(self, consumers: Iterable[Consumer]) -> None:
+        """Register each of a service's consumers (see ``subscribe``)."""
+        for consumer in consumers:
+            self.subscribe(consumer.topics, consumer.subscription, title=consumer.title)
 
     async def start(self) -> None:
         await self.outbox.ensure_indexes()

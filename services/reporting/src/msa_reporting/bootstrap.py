@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
@@ -13,7 +14,7 @@ from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.table import FigureTable
 from msa_reporting.entrypoints import dashboard, http
-from msa_reporting.entrypoints.kafka import subscribe_inputs
+from msa_reporting.entrypoints.kafka import consumers
 from msa_reporting.handlers.live import LiveProjection
 from msa_reporting.handlers.record import make_recorder
 from msa_reporting.settings import ReportingSettings
@@ -29,6 +30,7 @@ class Reporting:
     store: ProjectionStore
     live: LiveProjection
     reference: ReferenceData
+    consumers: list[Consumer]
 
     def http_app(self) -> FastAPI:
         return self.runtime.http_app(
@@ -63,7 +65,8 @@ def build(
         settings.reporting_outcomes_topic, clock, quiet_s=settings.reporting_refresh_s,
         reconcile_s=settings.reporting_reconcile_s, on_commit=runtime.relay.notify,
     )  # fmt: skip
-    subscribe_inputs(runtime, settings, make_recorder(store, live))
+    subscribed = consumers(settings.input_topics, make_recorder(store, live))
+    runtime.subscribe_all(subscribed)
 
     async def start_live() -> None:
         await live.load()
@@ -71,4 +74,4 @@ def build(
 
     runtime.startup_hooks.append(start_live)
     runtime.shutdown_hooks.append(live.stop)
-    return Reporting(settings, runtime, store, live, reference)
+    return Reporting(settings, runtime, store, live, reference, subscribed)

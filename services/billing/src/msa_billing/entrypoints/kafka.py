@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import DayStarted, HoursLogged
 from msa_contracts.topics import CASE_FEED
+from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Rejector, Subscription
 from msa_kit.records import RawRecord
@@ -21,15 +21,6 @@ from msa_billing.handlers import Handlers
 from msa_billing.routing import BillingTopics
 
 REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
-
-
-@dataclass(frozen=True)
-class Consumer:
-    """A subscription with its topics and title, as the runtime registers it."""
-
-    title: str
-    topics: tuple[str, ...]
-    subscription: Subscription
 
 
 def consumers(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import ProviderReportRejected, Reason
 from msa_contracts.topics import Catalogue, Topic
+from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Subscription
 from msa_kit.records import RawRecord
@@ -17,15 +17,6 @@ from msa_kit.records import RawRecord
 from msa_casework.handlers import Handlers
 
 REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
-
-
-@dataclass(frozen=True)
-class Consumer:
-    """A subscription with its topics and title, as the runtime registers it."""
-
-    title: str
-    topics: tuple[str, ...]
-    subscription: Subscription
 
 
 def consumers(handlers: Handlers, catalogue: Catalogue) -> list[Consumer]:
