@@ -32,7 +32,7 @@ from msa_contracts.events.intake import (
     ResidenceStatusChanged,
     SealedIdentity,
 )
-from msa_contracts.events.parts import Goal, Reason
+from msa_contracts.events.parts import REASON_CODE, Goal, Reason, reason
 from msa_contracts.events.plans import (
     FachleistungApproved,
     FachleistungExpired,
@@ -99,6 +99,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
 
 __all__ = [
     "ALL_EVENTS",
+    "REASON_CODE",
     "ArrivalRegistered",
     "BudgetThresholdReached",
     "CaseAssessed",
@@ -145,4 +146,5 @@ __all__ = [
     "ReferralRecorded",
     "ResidenceStatusChanged",
     "SealedIdentity",
+    "reason",
 ]
