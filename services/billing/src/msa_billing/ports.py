@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
+from msa_kit.day_store import Days
+
 from msa_billing.domain.entry_record import Entry
 from msa_billing.domain.facts import Fact
 from msa_billing.domain.invoices import Invoice
@@ -61,11 +63,6 @@ class Counters(Protocol):
     async def reserve(self, name: str, count: int) -> int:
         """Take the next ``count`` numbers of a gapless sequence; returns the first."""
         ...
-
-
-class Days(Protocol):
-    async def latest(self) -> date | None: ...
-    async def advance(self, day: date) -> date: ...
 
 
 @dataclass(frozen=True)

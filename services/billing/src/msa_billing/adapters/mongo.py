@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from msa_kit.day_store import MongoDays
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
@@ -135,27 +136,6 @@ class MongoCounters:
         )  # fmt: skip
         assert doc is not None, "an upsert returns the document"
         return int(doc["last"]) - count + 1
-
-
-class MongoDays:
-    """The latest day the clock announced: billing's 'today'."""
-
-    def __init__(self, db: Db, session: Session) -> None:
-        self._coll, self._session = db["clock"], session
-
-    async def latest(self) -> date | None:
-        doc = await self._coll.find_one({"_id": "clock"}, session=self._session)
-        return date.fromisoformat(doc["day"]) if doc else None
-
-    async def advance(self, day: date) -> date:
-        """Keep the later of the stored day and ``day`` (ticks may repeat or come late)."""
-        latest = await self.latest()
-        if latest is not None and latest >= day:
-            return latest
-        await self._coll.replace_one(
-            {"_id": "clock"}, {"day": day.isoformat()}, upsert=True, session=self._session
-        )
-        return day
 
 
 class MongoStore:

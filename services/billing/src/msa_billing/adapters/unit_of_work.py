@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from msa_kit.day_store import MongoDays
 from msa_kit.mongo import id_chunks
 from pymongo import ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -27,7 +28,6 @@ from msa_billing.adapters.documents import (
 from msa_billing.adapters.mongo import (
     Db,
     MongoCounters,
-    MongoDays,
     MongoEntries,
     MongoInvoices,
     MongoRuns,
