@@ -99,6 +99,7 @@ async def test_the_demo_reads_the_summary_and_the_true_figures_from_the_database
 def restarted_projection(running: Running, store: ProjectionStore | None = None) -> LiveProjection:
     """A second live projection on the running service's store, as after a restart."""
     r = running.reporting
-    return LiveProjection(store or r.store, r.runtime.client, r.runtime.outbox, load_reference(),
-                          r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
-                          r.runtime.clock)  # fmt: skip
+    return LiveProjection(
+        store or r.store, r.runtime.commit, load_reference(),
+        r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
+    )  # fmt: skip

@@ -18,6 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.auth import Verifier
 from msa_kit.batch import BatchProcessor
+from msa_kit.commit import Commit
 from msa_kit.consumers import Consumer
 from msa_kit.health import health_router
 from msa_kit.inbox import Inbox
@@ -82,6 +83,7 @@ class ServiceRuntime:
             infra_backoff_max_s=settings.infra_backoff_max_s,
             not_yet_wait_s=settings.not_yet_wait_s, on_commit=self.relay.notify,
         )  # fmt: skip
+        self.commit = Commit(self.client, self.outbox, clock, self.relay.notify)
         self.batches = BatchProcessor(
             self.processor, self.client, self.inbox, self.outbox,
             service=self.service, clock=clock, on_commit=self.relay.notify,

@@ -61,9 +61,9 @@ def build(
     runtime = runtime or ServiceRuntime(settings, clock=clock)
     store = ProjectionStore(runtime.db)
     live = LiveProjection(
-        store, runtime.client, runtime.outbox, reference, settings.suppression_threshold,
-        settings.reporting_outcomes_topic, clock, quiet_s=settings.reporting_refresh_s,
-        reconcile_s=settings.reporting_reconcile_s, on_commit=runtime.relay.notify,
+        store, runtime.commit, reference, settings.suppression_threshold,
+        settings.reporting_outcomes_topic, quiet_s=settings.reporting_refresh_s,
+        reconcile_s=settings.reporting_reconcile_s,
     )  # fmt: skip
     subscribed = consumers(settings.input_topics, make_recorder(store, live))
     runtime.subscribe_all(subscribed)
