@@ -5,9 +5,9 @@ inbox record joins that transaction in the ``Processor``.) Never publish in the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -19,6 +19,10 @@ T = TypeVar("T")
 #: The work of one transaction attempt: it gets the session and the attempt's ``now`` and
 #: returns its result with the records to publish if it commits.
 Work = Callable[[AsyncClientSession, datetime], Awaitable[tuple[T, Sequence[Outgoing]]]]
+
+
+class Committer(Protocol):
+    async def __call__(self, work: Work[T]) -> T: ...
 
 
 @dataclass(frozen=True)
@@ -39,4 +43,18 @@ class Commit:
 
         result = await in_transaction(self.client, transaction)
         self.on_commit()
+        return result
+
+
+@dataclass
+class MemoryCommit:
+    """No transaction, for tests with memory stores: the work runs without a session and
+    ``published`` collects the records a relay would publish."""
+
+    clock: Callable[[], datetime]
+    published: list[Outgoing] = field(default_factory=list)
+
+    async def __call__(self, work: Work[T]) -> T:
+        result, records = await work(cast(AsyncClientSession, None), self.clock())
+        self.published += records
         return result

@@ -20,25 +20,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from msa_contracts.reference import ReferenceData
-from msa_kit.commit import Commit
+from msa_kit.commit import Committer
 from msa_kit.logging import get_logger
 from msa_kit.outbox import Outgoing
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.fold import apply
 from msa_reporting.domain.outcomes import Outcome, changed
 from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.world import World
+from msa_reporting.ports import Store
 
 log = get_logger("msa_reporting.live")
 
 
 @dataclass
 class LiveProjection:
-    store: ProjectionStore
-    commit: Commit
+    store: Store
+    commit: Committer
     reference: ReferenceData
     threshold: int
     topic: str
