@@ -13,9 +13,9 @@ from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_billing.adapters.commands import TransactionalCommands
-from msa_billing.adapters.mongo import MongoStore
+from msa_billing.adapters.store import MongoStore
 from msa_billing.domain.budgets import check_warning
-from msa_billing.domain.entries import Policy
+from msa_billing.domain.checks import Policy
 from msa_billing.domain.rules import Tariff
 from msa_billing.entrypoints.http import Api, billing_router
 from msa_billing.entrypoints.kafka import consumers

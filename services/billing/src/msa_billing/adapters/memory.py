@@ -23,10 +23,10 @@ from msa_billing.adapters.documents import (
     line_order,
     received_order,
 )
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Invoice
-from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit, UnitOfWork
+from msa_billing.ports import BufferedUnit, Unit
 
 
 @dataclass
@@ -146,9 +146,9 @@ class MemoryStore:
         return Unit(MemoryCases(d), MemoryEntries(d), MemoryInvoices(d), MemoryRuns(d),
                     MemoryCounters(d), d.days)  # fmt: skip
 
-    def unit_of_work(self, session: Any) -> UnitOfWork:
+    def buffered_unit(self, session: Any) -> BufferedUnit:
         """Nothing to buffer: the memory repositories write at once."""
-        return UnitOfWork(self.unit(session), _nothing, _nothing)
+        return BufferedUnit(self.unit(session), _nothing, _nothing)
 
     async def ensure_indexes(self) -> None:
         return None

@@ -14,9 +14,9 @@ from msa_contracts.reference.model import ProviderContract
 from msa_contracts.values import Module
 
 from msa_billing.domain import reasons as r
-from msa_billing.domain.entry_record import Billed, Entry
+from msa_billing.domain.case_view import Approval, CaseView
+from msa_billing.domain.entry import Billed, Entry
 from msa_billing.domain.rules import Tariff
-from msa_billing.domain.view import Approval, CaseView
 
 
 @dataclass(frozen=True)

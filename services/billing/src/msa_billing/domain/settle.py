@@ -21,10 +21,10 @@ from msa_contracts.events import (
 
 from msa_billing.domain import reasons as r
 from msa_billing.domain.budgets import charge
-from msa_billing.domain.entries import Hold, Policy, Reject, assess
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.checks import Hold, Policy, Reject, assess
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.facts import Cause, Fact
-from msa_billing.domain.view import CaseView
 
 
 def settle(

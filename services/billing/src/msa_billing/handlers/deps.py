@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from msa_kit.processing import Context
 
-from msa_billing.domain.entries import Policy
+from msa_billing.domain.checks import Policy
 from msa_billing.domain.facts import Cause, Fact
-from msa_billing.ports import Store, Unit, UnitOfWork
+from msa_billing.ports import BufferedUnit, Store, Unit
 from msa_billing.routing import BillingTopics, outgoing
 
 UNIT_OF_WORK = "billing-unit-of-work"
@@ -24,12 +24,12 @@ class Deps:
         """Repositories inside the kit's transaction for this record."""
         return self.work(ctx).unit
 
-    def work(self, ctx: Context) -> UnitOfWork:
+    def work(self, ctx: Context) -> BufferedUnit:
         """The transaction's unit of work, shared by every record of a batch; what it
         buffered is written before the commit."""
         work = ctx.scope.items.get(UNIT_OF_WORK)
-        if not isinstance(work, UnitOfWork):
-            work = ctx.scope.items[UNIT_OF_WORK] = self.store.unit_of_work(ctx.session)
+        if not isinstance(work, BufferedUnit):
+            work = ctx.scope.items[UNIT_OF_WORK] = self.store.buffered_unit(ctx.session)
             ctx.scope.before_commit.append(work.flush)
         return work
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from msa_contracts.events import HoursLogged
 from msa_kit.processing import Context, UnexpectedEvent
 
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.settle import repeat, settle
-from msa_billing.domain.view import CaseView
 from msa_billing.handlers.deps import Deps, cause_of
 
 

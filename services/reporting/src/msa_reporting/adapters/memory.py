@@ -10,7 +10,7 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_reporting.adapters import documents as docs
-from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.outcomes import MeasureOutcome
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
@@ -51,12 +51,12 @@ class MemoryStore:
         self.projection = docs.meta_doc(figures, now)
 
     async def save_outcomes(
-        self, outcomes: Iterable[Outcome], session: AsyncClientSession | None
+        self, outcomes: Iterable[MeasureOutcome], session: AsyncClientSession | None
     ) -> None:
         for outcome in outcomes:
             _put(self.outcomes, docs.outcome_doc(outcome))
 
-    async def load_outcomes(self) -> dict[str, Outcome]:
+    async def load_outcomes(self) -> dict[str, MeasureOutcome]:
         return {key: docs.outcome_of(d) for key, d in self.outcomes.items()}
 
     async def load_true(self) -> dict[str, FigureTable]:

@@ -17,7 +17,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_reporting.adapters import documents as docs
-from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.outcomes import MeasureOutcome
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
@@ -106,11 +106,11 @@ class MongoStore:
         await self.db[META].replace_one({"_id": "projection"}, meta, upsert=True, session=session)
 
     async def save_outcomes(
-        self, outcomes: Iterable[Outcome], session: AsyncClientSession | None
+        self, outcomes: Iterable[MeasureOutcome], session: AsyncClientSession | None
     ) -> None:
         await _replace(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes], session)
 
-    async def load_outcomes(self) -> dict[str, Outcome]:
+    async def load_outcomes(self) -> dict[str, MeasureOutcome]:
         return {d["_id"]: docs.outcome_of(d) async for d in self.db[OUTCOMES].find({})}
 
     async def load_true(self) -> dict[str, FigureTable]:
@@ -123,7 +123,7 @@ class MongoStore:
         return await self.db[META].find_one({"_id": "projection"}) or {}
 
     async def insert_projection(
-        self, figures: Figures, outcomes: Iterable[Outcome], now: datetime
+        self, figures: Figures, outcomes: Iterable[MeasureOutcome], now: datetime
     ) -> None:
         """Write the projection documents into an empty store (replay)."""
         await asyncio.gather(

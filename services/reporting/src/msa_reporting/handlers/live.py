@@ -26,7 +26,7 @@ from msa_kit.outbox import Outgoing
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_reporting.domain.fold import apply
-from msa_reporting.domain.outcomes import Outcome, changed
+from msa_reporting.domain.outcomes import MeasureOutcome, changed
 from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.world import World
@@ -47,7 +47,7 @@ class LiveProjection:
     world: World = field(default_factory=World)
     folded: dict[tuple[str, int], int] = field(default_factory=dict)  # last offset folded
     count: int = 0
-    emitted: dict[str, Outcome] = field(default_factory=dict)
+    emitted: dict[str, MeasureOutcome] = field(default_factory=dict)
     current: Figures | None = None
     refreshes: int = 0
     _pending: list[Stored] | None = None  # while figures are computed from the world
