@@ -14,8 +14,8 @@ from typing import Any, cast
 from msa_billing.adapters.commands import MemoryCommands
 from msa_billing.adapters.memory import MemoryStore
 from msa_billing.bootstrap import Billing, build
-from msa_billing.domain.entry_record import Entry
-from msa_billing.domain.view import CaseView
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.handlers.invoicing import RunResult, run_invoices
 from msa_billing.routing import BillingTopics
 from msa_billing.settings import BillingSettings

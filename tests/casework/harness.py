@@ -10,11 +10,11 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from msa_casework import topics
 from msa_casework.adapters.memory import MemoryStore
 from msa_casework.bootstrap import Casework, build
 from msa_casework.domain.case import Case
 from msa_casework.settings import CaseworkSettings
+from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage, Record, decode, encode
 from msa_contracts.events import DayStarted, Event
 from msa_contracts.reference import ReferenceData

@@ -23,7 +23,7 @@ from msa_casework.settings import CaseworkSettings
 from msa_contracts.reference import ReferenceData
 from msa_intake.bootstrap import build as build_intake
 from msa_intake.settings import IntakeSettings
-from msa_kit.processing import Outcome, Subscription
+from msa_kit.processing import Disposition, Subscription
 from msa_kit.records import RawRecord
 from msa_kit.runtime import ServiceRuntime
 from msa_kit.settings import KitSettings
@@ -61,7 +61,7 @@ class Assembled:
         return sorted(self.runtime.subscriptions)
 
     async def process(self, topic: str, key: bytes | None, value: bytes | None,
-                      headers: Sequence[tuple[str, bytes]]) -> Outcome:  # fmt: skip
+                      headers: Sequence[tuple[str, bytes]]) -> Disposition:  # fmt: skip
         """One record through the kit's Processor and the service's real subscription."""
         offset = self.offsets[topic] = self.offsets.get(topic, -1) + 1
         raw = RawRecord(topic, 0, offset, key, value, tuple(headers))

@@ -13,17 +13,15 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from msa_contracts.events import Event
+from msa_contracts.topics import CASES as CASES_TOPIC
+from msa_contracts.topics import CLOCK as CLOCK_TOPIC
+from msa_contracts.topics import LEDGER as LEDGER_TOPIC
+from msa_contracts.topics import OUTCOMES as OUTCOMES_TOPIC
+from msa_contracts.topics import PERSONS as PERSONS_TOPIC
 from msa_contracts.topics import catalogue, dead_letter_topic
 from msa_kit.auth import Role, issue_token
 from msa_ops.reading import read_to_end
-from msa_reporting.settings import (
-    CASES_TOPIC,
-    CLOCK_TOPIC,
-    LEDGER_TOPIC,
-    OUTCOMES_TOPIC,
-    PERSONS_TOPIC,
-    ReportingSettings,
-)
+from msa_reporting.settings import ReportingSettings
 
 from tests.kit.support import unique
 from tests.reporting.builders import CASES, CLOCK, LEDGER, PERSONS, record, topic_of

@@ -21,6 +21,41 @@ DAY_MS = 24 * 3600 * 1000
 FOREVER = -1
 PROVIDER = "provider:{provider}"
 
+# The topics' logical names: every module outside the contracts takes them from here.
+NOTICES = "msa.allocation.notices"
+PERSONS = "msa.intake.persons"
+CASES = "msa.casework.cases"
+LEDGER = "msa.billing.ledger"
+OUTCOMES = "msa.reporting.measure-outcomes"
+CLOCK = "msa.clock"
+PROVIDERS = "msa.provider"  # the prefix of every provider's own topics
+
+
+def provider_topic(provider: str, kind: str, *, prefix: str = PROVIDERS) -> str:
+    """A provider's topic of one kind (``reports``, ``hours``, ``assignments``,
+    ``feedback``); ``prefix`` is replaceable for run-private copies."""
+    return f"{prefix}.{provider}.{kind}"
+
+
+def reports(provider: str) -> str:
+    """What the provider reports about its cases (casework reads it)."""
+    return provider_topic(provider, "reports")
+
+
+def hours(provider: str) -> str:
+    """The provider's hour entries (billing reads it)."""
+    return provider_topic(provider, "hours")
+
+
+def assignments(provider: str) -> str:
+    """The provider's assignments and casework's answers."""
+    return provider_topic(provider, "assignments")
+
+
+def feedback(provider: str) -> str:
+    """Billing's answers, budget warnings and invoices for the provider."""
+    return provider_topic(provider, "feedback")
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -97,22 +132,22 @@ PROVIDER_FEED = (
 )  # fmt: skip
 
 SHARED_TOPICS: tuple[Topic, ...] = (
-    Topic("msa.allocation.notices", "Allocation notices from the state's allocation system; "
+    Topic(NOTICES, "Allocation notices from the state's allocation system; "
           "identities sealed to intake's key. A hand-over, not a history: intake deletes the "
           "records its consumer group has processed (DeleteRecords), so no sealed identity "
           "stays on the topic after its registration, nor after an erasure.",
           "notice_id", 3, (ev.PersonAllocated,), ("allocation-system",), ("intake",),
           retention_ms=7 * DAY_MS, trimmed_by=("intake",)),
-    Topic("msa.intake.persons", "Arrivals and their changes, pseudonymous.", "person_ref", 6,
+    Topic(PERSONS, "Arrivals and their changes, pseudonymous.", "person_ref", 6,
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
            ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),
-    Topic("msa.casework.cases", "The case lifecycle: assignment, modules, plans, goals, "
+    Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
           "approvals.", "case_id", 6, CASE_FEED, ("casework",), ("billing", "reporting")),
-    Topic("msa.billing.ledger", "Accepted hours, budget thresholds and invoices.",
+    Topic(LEDGER, "Accepted hours, budget thresholds and invoices.",
           "case_id (hours, budgets) or provider_id (invoices)", 6,
           (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected),
           ("billing",), ("reporting",)),
-    Topic("msa.reporting.measure-outcomes", "Measure outcomes per period after small-cell "
+    Topic(OUTCOMES, "Measure outcomes per period after small-cell "
           "suppression; compacted: the latest record per key is the current state, so a "
           "consumer reading from the beginning gets every measure's current figures. Periods "
           "are calendar months (YYYY-MM, by each fact's business date) and 'cumulative'; a "
@@ -122,7 +157,7 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           "named in 'suppressed'.",
           "measure_id:period, e.g. 'M19:2026-03' or 'M19:cumulative'", 3,
           (ev.MeasureOutcomeReported,), ("reporting",), ("reporting-consumers",), compacted=True),
-    Topic("msa.clock", "One tick per city day (Europe/Berlin) for time-driven behaviour, "
+    Topic(CLOCK, "One tick per city day (Europe/Berlin) for time-driven behaviour, "
           "published at local midnight by the scheduler (or by the simulator in a simulated "
           "run); the CloudEvents id is derived from the day, so a repeated tick is dropped by "
           "every consumer. Written transactionally: read it with isolation.level "
@@ -132,15 +167,15 @@ SHARED_TOPICS: tuple[Topic, ...] = (
 )  # fmt: skip
 
 PROVIDER_TOPICS: tuple[Topic, ...] = (
-    Topic("msa.provider.{provider}.reports", "What the provider reports: plans, reviews, goal "
+    Topic(reports("{provider}"), "What the provider reports: plans, reviews, goal "
           "progress, Fachleistung requests, referrals.", "case_id", 3,
           (ev.IntegrationPlanSubmitted, ev.PlanReviewed, ev.GoalProgressReported,
            ev.FachleistungRequested, ev.ReferralMade), (PROVIDER,), ("casework",)),
-    Topic("msa.provider.{provider}.hours", "Hour entries (Fachleistungsstunden) logged by the "
+    Topic(hours("{provider}"), "Hour entries (Fachleistungsstunden) logged by the "
           "provider.", "case_id", 3, (ev.HoursLogged,), (PROVIDER,), ("billing",)),
-    Topic("msa.provider.{provider}.assignments", "Assignments and casework's answers to the "
+    Topic(assignments("{provider}"), "Assignments and casework's answers to the "
           "provider's reports.", "case_id", 3, PROVIDER_FEED, ("casework",), (PROVIDER,)),
-    Topic("msa.provider.{provider}.feedback", "Billing's answer to every hour entry (HoursHeld "
+    Topic(feedback("{provider}"), "Billing's answer to every hour entry (HoursHeld "
           "at once when it must wait, then HoursAccepted or HoursRejected), budget warnings and "
           "invoices.", "case_id (entries) or provider_id (invoices)", 3,
           (ev.HoursAccepted, ev.HoursRejected, ev.HoursHeld, ev.BudgetThresholdReached,
@@ -192,12 +227,12 @@ class Catalogue:
         return tuple(t for t in self.all_topics() if actor in t.consumers)
 
     def provider_topic(self, provider: str, kind: str) -> str:
-        return f"msa.provider.{provider}.{kind}"
+        return provider_topic(provider, kind)
 
     def provider_of(self, topic_name: str) -> str | None:
         """The provider whose topic this is (its identity), or None."""
         parts = topic_name.split(".")
-        if len(parts) == 4 and parts[:2] == ["msa", "provider"] and parts[2] in self.providers:
+        if len(parts) == 4 and ".".join(parts[:2]) == PROVIDERS and parts[2] in self.providers:
             return parts[2]
         return None
 

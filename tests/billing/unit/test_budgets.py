@@ -8,7 +8,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 from msa_billing.domain.budgets import charge
-from msa_billing.domain.view import Approval
+from msa_billing.domain.case_view import Approval
 from msa_contracts.events import BudgetThresholdReached, HoursAccepted, HoursRejected
 from msa_contracts.values import Module
 

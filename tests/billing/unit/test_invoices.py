@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
-from msa_billing.domain.entry_record import Billed, Entry
+from msa_billing.domain.entry import Billed, Entry
 from msa_billing.domain.facts import Cause
-from msa_billing.domain.monthly import invoice_month, months_to_run
+from msa_billing.domain.invoice_run import invoice_month, months_to_run
 from msa_contracts.events import InvoiceCorrected, InvoiceIssued
 from msa_contracts.values import GoalDomain, Module
 

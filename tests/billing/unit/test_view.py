@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from msa_billing.adapters.documents import case_document, entry_document
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.facts import Cause
-from msa_billing.domain.view import CaseView
 from msa_contracts.events import HoursAccepted
 from msa_contracts.values import GoalDomain, Module
 

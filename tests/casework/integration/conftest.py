@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 import pytest
-from msa_casework import topics
 from msa_casework.bootstrap import Casework, build
 from msa_casework.settings import CaseworkSettings
+from msa_contracts import topics
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import dead_letter_topic
 from msa_contracts.values import Region

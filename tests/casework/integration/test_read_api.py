@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from msa_casework import topics
 from msa_casework.domain.opening import case_id_for
+from msa_contracts import topics
 from msa_contracts.events import CaseAssigned
 from msa_kit.auth import Role
 

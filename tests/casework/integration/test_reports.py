@@ -6,8 +6,8 @@ import asyncio
 from datetime import date
 
 import pytest
-from msa_casework import topics
 from msa_casework.domain.opening import case_id_for
+from msa_contracts import topics
 from msa_contracts.envelope import Record, encode
 from msa_contracts.events import (
     CaseAssigned,

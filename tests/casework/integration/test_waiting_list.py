@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from msa_casework import topics
 from msa_casework.domain.opening import case_id_for
+from msa_contracts import topics
 from msa_contracts.events import CaseAssigned, CaseClosed, CaseWaitlisted
 from msa_contracts.values import District
 from msa_kit.auth import Role

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from msa_casework import topics
 from msa_casework.domain.case import CaseStatus
 from msa_casework.domain.opening import case_id_for
+from msa_contracts import topics
 from msa_contracts.envelope import Record
 from msa_contracts.events import (
     CaseAssessed,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from msa_casework.domain.facts import Outcome
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.reports import Sender, refuse, waits_for_clock
+from msa_contracts.events import reason
 
 SENDER = Sender("caritas", "ev-1", "de.dresden.msa.GoalProgressReported.v1")
 LATEST = date(2026, 3, 10)

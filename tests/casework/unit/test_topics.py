@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from msa_casework import topics
-from msa_casework.handlers import BY_EVENT
+from msa_casework.handlers import ROUTES
+from msa_contracts import topics
 from msa_contracts.reference import load_reference
 from msa_contracts.registry import DEFAULT_REGISTRY
 from msa_contracts.topics import catalogue
@@ -30,6 +30,6 @@ def test_casework_produces_on_the_catalogues_topics_for_casework() -> None:
 async def test_every_event_allowed_on_a_consumed_topic_has_a_handler() -> None:
     async with harness(load_reference()) as cw:
         allowed = {t for c in cw.casework.consumers for t in c.subscription.allowed_types or ()}
-    handled = {cls.ce_type() for cls in BY_EVENT}
+    handled = {cls.ce_type() for cls in ROUTES.types}
     assert allowed == handled
     assert all(DEFAULT_REGISTRY.resolve(t) for t in allowed)

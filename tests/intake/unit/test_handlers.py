@@ -28,7 +28,7 @@ DESK = cmd.Actor("desk-7", "front-desk")
 async def consume(intake: Intake, event: PersonAllocated) -> list[tuple[str, Event]]:
     """Hand ``event`` to the notice subscription as the kit would; what it emitted."""
     ctx = context(event)
-    await intake.notices.handler(ctx)
+    await intake.consumers[0].subscription.handler(ctx)
     return [(o.topic, o.event) for o in ctx.emitted]
 
 

@@ -31,7 +31,7 @@ from msa_ops.sim.figures import (
     CUMULATIVE,
     FLOWS,
     TOTAL,
-    World,
+    Knowledge,
     differences,
     expected_figures,
     month,
@@ -112,7 +112,7 @@ async def test_the_simulation_ran_as_the_ground_truth_expects(quarter: Quarter) 
 async def test_every_flow_figure_equals_the_ground_truth(
     quarter: Quarter, reference: ReferenceData, figure: str
 ) -> None:
-    want, _ = expected_figures(World(reference, quarter.truth, quarter.observed))
+    want, _ = expected_figures(Knowledge(reference, quarter.truth, quarter.observed))
     expected = want.get(figure, {})
     if figure != "mentors_matched":
         assert expected, f"the quarter should produce {figure}"
@@ -136,7 +136,7 @@ async def test_every_stock_figure_equals_the_placement_model(
 ) -> None:
     table = quarter.figures[figure]
     assert CUMULATIVE not in table.periods, "a stock is not summed over months"
-    world = World(reference, quarter.truth, quarter.observed)
+    world = Knowledge(reference, quarter.truth, quarter.observed)
     x = expected_placements(world, table.periods, LAST_DAY)
     assert x[figure].values(), f"the quarter should produce {figure}"
     assert not differences(nonzero(table), x[figure].values())
@@ -146,7 +146,7 @@ async def test_waiting_days_medians_equal_the_placement_model(
     quarter: Quarter, reference: ReferenceData
 ) -> None:
     table = quarter.figures["waiting_days"]
-    world = World(reference, quarter.truth, quarter.observed)
+    world = Knowledge(reference, quarter.truth, quarter.observed)
     x = expected_placements(world, table.periods, LAST_DAY)
     want = x["waiting_days"].medians()
     assert want, "departures should free places that waiting cases then get"
@@ -180,7 +180,7 @@ async def test_the_paced_placements_match_casework_case_by_case(
 async def test_goal_days_medians_equal_the_ground_truth(
     quarter: Quarter, reference: ReferenceData
 ) -> None:
-    _, raw = expected_figures(World(reference, quarter.truth, quarter.observed))
+    _, raw = expected_figures(Knowledge(reference, quarter.truth, quarter.observed))
     want = raw["goal_days"].medians()
     table = quarter.figures["goal_days"]
     got = {k: v for k, v in table.values.items() if v is not None}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from msa_contracts.reference import load_reference
-from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.projection import figures_of, project
 from msa_reporting.handlers.live import LiveProjection
 
@@ -96,9 +96,10 @@ async def test_the_demo_reads_the_summary_and_the_true_figures_from_the_database
     )
 
 
-def restarted_projection(running: Running, store: ProjectionStore | None = None) -> LiveProjection:
+def restarted_projection(running: Running, store: MongoStore | None = None) -> LiveProjection:
     """A second live projection on the running service's store, as after a restart."""
     r = running.reporting
-    return LiveProjection(store or r.store, r.runtime.client, r.runtime.outbox, load_reference(),
-                          r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
-                          r.runtime.clock)  # fmt: skip
+    return LiveProjection(
+        store or r.store, r.runtime.commit, load_reference(),
+        r.settings.suppression_threshold, r.settings.reporting_outcomes_topic,
+    )  # fmt: skip

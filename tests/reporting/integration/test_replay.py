@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from msa_contracts.reference import load_reference
-from msa_reporting.adapters.store import OUTCOMES, PUBLISHED, TRUE, ProjectionStore
+from msa_reporting.adapters.mongo import OUTCOMES, PUBLISHED, TRUE, MongoStore
 from msa_reporting.domain.projection import figures_of
 from msa_reporting.replay import replay
 
@@ -36,13 +36,13 @@ async def test_replay_from_offset_zero_gives_the_same_figures_as_the_live_projec
             assert await documents(rebuilt, collection) == await documents(live_db, collection), (
                 collection
             )
-        live_events = await ProjectionStore(live_db).load_events()
-        rebuilt_events = await ProjectionStore(rebuilt).load_events()  # archived in chunks
+        live_events = await MongoStore(live_db).load_events()
+        rebuilt_events = await MongoStore(rebuilt).load_events()  # archived in chunks
         assert rebuilt_events.keys() == live_events.keys()
         assert {k: s.event for k, s in rebuilt_events.items()} == {
             k: s.event for k, s in live_events.items()
         }
-        restarted = restarted_projection(running, ProjectionStore(rebuilt))
+        restarted = restarted_projection(running, MongoStore(rebuilt))
         await restarted.load()
         assert restarted.count == result.events
         reference, threshold = load_reference(), running.reporting.settings.suppression_threshold

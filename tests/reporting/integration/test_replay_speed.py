@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from msa_contracts.reference import load_reference
-from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.projection import project
 from pymongo import AsyncMongoClient
 
@@ -23,7 +23,7 @@ async def test_a_quarter_replays_fast_into_exactly_the_figures_of_the_events_sen
     expected = project(Log().add(*quarter.events).stored, load_reference(), 5)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(quarter.settings.mongodb_uri)
     try:
-        store = ProjectionStore(client[result.database])
+        store = MongoStore(client[result.database])
         assert await store.load_true() == expected.true
         assert await store.load_published() == expected.published
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence, Set
 from fractions import Fraction
 
-from msa_reporting.domain.suppression import Relation
+from msa_reporting.domain.relations import Relation
 
 
 def exactly_determined(

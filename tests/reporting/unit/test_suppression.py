@@ -6,8 +6,9 @@ from collections.abc import Hashable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from msa_reporting.domain.audit import determined
-from msa_reporting.domain.suppression import Cell, Relation, primary, suppress
+from msa_reporting.domain.disclosure import determined
+from msa_reporting.domain.relations import CountedCell, Relation
+from msa_reporting.domain.suppression import primary, suppress
 
 from tests.reporting.unit.linear import exactly_determined
 
@@ -15,21 +16,21 @@ Key = tuple[str, str]
 K = 5
 
 
-def grid(values: list[list[int]]) -> tuple[dict[Key, Cell], list[Relation[Key]]]:
+def grid(values: list[list[int]]) -> tuple[dict[Key, CountedCell], list[Relation[Key]]]:
     """A table with row totals, column totals and the grand total (units = counts)."""
-    cells: dict[Key, Cell] = {}
+    cells: dict[Key, CountedCell] = {}
     relations: list[Relation[Key]] = []
     n_cols = len(values[0])
     for i, row in enumerate(values):
         for j, v in enumerate(row):
-            cells[(f"r{i}", f"c{j}")] = Cell(v, v)
-        cells[(f"r{i}", "sum")] = Cell(sum(row), sum(row))
+            cells[(f"r{i}", f"c{j}")] = CountedCell(v, v)
+        cells[(f"r{i}", "sum")] = CountedCell(sum(row), sum(row))
         relations.append(
             Relation((f"r{i}", "sum"), tuple((f"r{i}", f"c{j}") for j in range(n_cols)))
         )
     for j in [*(f"c{j}" for j in range(n_cols)), "sum"]:
         total = sum(cells[(f"r{i}", j)].value for i in range(len(values)))
-        cells[("all", j)] = Cell(total, total)
+        cells[("all", j)] = CountedCell(total, total)
         relations.append(Relation(("all", j), tuple((f"r{i}", j) for i in range(len(values)))))
     relations.append(Relation(("all", "sum"), tuple(("all", f"c{j}") for j in range(n_cols))))
     return cells, relations

@@ -33,7 +33,7 @@ from msa_contracts.events.intake import (
     ResidenceStatusChanged,
     SealedIdentity,
 )
-from msa_contracts.events.parts import Goal, Reason
+from msa_contracts.events.parts import REASON_CODE, Goal, Reason, reason
 from msa_contracts.events.plans import (
     FachleistungApproved,
     FachleistungExpired,
@@ -101,6 +101,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
 
 __all__ = [
     "ALL_EVENTS",
+    "REASON_CODE",
     "ArrivalRegistered",
     "BudgetThresholdReached",
     "CaseAssessed",
@@ -148,4 +149,5 @@ __all__ = [
     "ReferralRecorded",
     "ResidenceStatusChanged",
     "SealedIdentity",
+    "reason",
 ]

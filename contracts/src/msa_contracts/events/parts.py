@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -11,9 +12,10 @@ from msa_contracts.events.base import Part
 from msa_contracts.values import ExternalId, GoalDomain, MeasureId, ShortText
 
 ReferralService = Literal["debt", "family", "addiction", "migration-counselling", "health", "other"]
+REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
 ReasonCode = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,48}$"),
+    StringConstraints(pattern=REASON_CODE.pattern),
     Field(description="Machine-readable reason, kebab-case, e.g. 'case-not-assigned'."),
 ]
 
@@ -24,6 +26,11 @@ class Reason(Part):
     code: ReasonCode
     message: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     field: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+
+def reason(code: str, message: str, field: str | None = None) -> Reason:
+    """A reason with its message cut to the contract's length."""
+    return Reason(code=code, message=message[:500], field=field)
 
 
 class Goal(Part):

@@ -8,17 +8,17 @@ from datetime import date
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
-from msa_kit.problems import install_problem_handlers
+from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_billing.adapters.commands import TransactionalCommands
-from msa_billing.adapters.mongo import MongoStore
+from msa_billing.adapters.store import MongoStore
 from msa_billing.domain.budgets import check_warning
-from msa_billing.domain.entries import Policy
+from msa_billing.domain.checks import Policy
 from msa_billing.domain.rules import Tariff
 from msa_billing.entrypoints.http import Api, billing_router
-from msa_billing.entrypoints.kafka import Consumer, consumers
+from msa_billing.entrypoints.kafka import consumers
 from msa_billing.handlers import Handlers
 from msa_billing.handlers.deps import Deps
 from msa_billing.ports import Commands, Store
@@ -40,12 +40,10 @@ class Billing:
 
     def http_app(self) -> FastAPI:
         """The ASGI app: billing's API, probes and metrics; its lifespan runs the consumers."""
-        app = self.runtime.http_app(
+        return self.runtime.http_app(
             [billing_router(self.api)], version="1",
             description="Hour entries, budgets and monthly invoices (Fachleistungsstunden).",
         )  # fmt: skip
-        install_problem_handlers(app)
-        return app
 
 
 def policy_of(reference: ReferenceData, settings: BillingSettings) -> Policy:
@@ -80,8 +78,7 @@ def build(
     handlers = Handlers(Deps(store, policy, topics))
     providers = [p.id for p in reference.providers]
     subscribed = consumers(handlers, topics, providers, runtime.clock)
-    for consumer in subscribed:
-        runtime.subscribe(consumer.topics, consumer.subscription, title=consumer.title)
+    runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
 
     async def today() -> date:

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from msa_billing.domain.entry_record import Entry
+from msa_kit.day_store import Days
+
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.facts import Fact
 from msa_billing.domain.invoices import Invoice
-from msa_billing.domain.view import CaseView
 
 T = TypeVar("T")
 
@@ -63,11 +65,6 @@ class Counters(Protocol):
         ...
 
 
-class Days(Protocol):
-    async def latest(self) -> date | None: ...
-    async def advance(self, day: date) -> date: ...
-
-
 @dataclass(frozen=True)
 class Unit:
     cases: CaseViews
@@ -79,7 +76,7 @@ class Unit:
 
 
 @dataclass(frozen=True)
-class UnitOfWork:
+class BufferedUnit:
     """A transaction's repositories that may buffer: ``flush`` writes what they hold (before
     the commit), ``preload`` reads entries (by provider and entry id) and cases (by id) in
     bulk."""
@@ -91,7 +88,7 @@ class UnitOfWork:
 
 class Store(Protocol):
     def unit(self, session: Any) -> Unit: ...
-    def unit_of_work(self, session: Any) -> UnitOfWork: ...
+    def buffered_unit(self, session: Any) -> BufferedUnit: ...
     async def ensure_indexes(self) -> None: ...
 
 

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from msa_contracts import topics
 from msa_kit.outbox import Outgoing
 
 from msa_billing.domain.facts import Cause, Fact
@@ -15,18 +16,18 @@ from msa_billing.domain.facts import Cause, Fact
 class BillingTopics:
     """Topic names as in the contracts' catalogue (replaceable for isolated tests)."""
 
-    cases: str = "msa.casework.cases"
-    clock: str = "msa.clock"
-    ledger: str = "msa.billing.ledger"
-    provider_prefix: str = "msa.provider"
+    cases: str = topics.CASES
+    clock: str = topics.CLOCK
+    ledger: str = topics.LEDGER
+    provider_prefix: str = topics.PROVIDERS
 
     def hours(self, provider_id: str) -> str:
         """The provider's own inbound topic for hour entries."""
-        return f"{self.provider_prefix}.{provider_id}.hours"
+        return topics.provider_topic(provider_id, "hours", prefix=self.provider_prefix)
 
     def feedback(self, provider_id: str) -> str:
         """Billing's answers, budget warnings and invoices for the provider."""
-        return f"{self.provider_prefix}.{provider_id}.feedback"
+        return topics.provider_topic(provider_id, "feedback", prefix=self.provider_prefix)
 
     def provider_of(self, providers: Iterable[str]) -> Callable[[str], str | None]:
         """The provider whose hours topic a topic is: its identity, never a field."""

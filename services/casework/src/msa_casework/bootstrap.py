@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
+from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_casework.adapters.mongo import MongoStore
 from msa_casework.domain.rules import Rules
 from msa_casework.entrypoints.http import cases_router
-from msa_casework.entrypoints.kafka import Consumer, consumers
+from msa_casework.entrypoints.kafka import consumers
 from msa_casework.handlers import Handlers
 from msa_casework.handlers.deps import Deps
 from msa_casework.ports import Store
@@ -58,7 +59,6 @@ def build(
     )
     handlers = Handlers(Deps(store, rules))
     subscribed = consumers(handlers, catalogue(p.id for p in reference.providers))
-    for consumer in subscribed:
-        runtime.subscribe(consumer.topics, consumer.subscription, title=consumer.title)
+    runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
     return Casework(settings, runtime, store, rules, handlers, subscribed)

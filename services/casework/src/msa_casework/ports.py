@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from msa_contracts.values import District, Region
+from msa_kit.day_store import Days
 
 from msa_casework.domain.case import Case, CaseStatus
 from msa_casework.domain.facts import Outcome
@@ -36,11 +37,6 @@ class PersonRepository(Protocol):
     async def speaking(self, district: District, languages: Sequence[str]) -> list[Person]: ...
     async def save(self, person: Person) -> None: ...
     async def remove(self, person_ref: str) -> None: ...
-
-
-class DayRepository(Protocol):
-    async def latest(self) -> date | None: ...
-    async def advance(self, day: date) -> date: ...
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Unit:
     case_repo: CaseRepository
     caseloads: CaseloadRepository
     persons: PersonRepository
-    days: DayRepository
+    days: Days
     _seen: dict[str, Case] = field(default_factory=dict)
 
     async def case(self, case_id: str) -> Case | None:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from msa_kit.processing import Clock, Subscription
+from msa_kit.consumers import Consumer
+from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
@@ -16,7 +17,7 @@ from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
 from msa_intake.entrypoints.http import router
 from msa_intake.entrypoints.http_errors import install_error_handlers
-from msa_intake.entrypoints.kafka import Opener, notice_subscription
+from msa_intake.entrypoints.kafka import Opener, consumers
 from msa_intake.handlers import Deps
 from msa_intake.keys import IntakeKeys
 from msa_intake.ports import Units
@@ -36,7 +37,7 @@ class Intake:
     runtime: ServiceRuntime
     units: Units
     deps: Deps
-    notices: Subscription
+    consumers: list[Consumer]
 
     def http_app(self) -> FastAPI:
         app = self.runtime.http_app(
@@ -79,6 +80,7 @@ def build(
             runtime.startup_hooks.append(trimmer.start)
             runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
-    notices = notice_subscription(units, deps, open_identity or IdentityOpener(keys.private_keys))
-    runtime.subscribe([settings.intake_notices_topic], notices, title="intake-allocation-notices")
-    return Intake(settings, runtime, units, deps, notices)
+    opener = open_identity or IdentityOpener(keys.private_keys)
+    subscribed = consumers(settings.intake_notices_topic, units, deps, opener)
+    runtime.subscribe_all(subscribed)
+    return Intake(settings, runtime, units, deps, subscribed)

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from msa_contracts.events import PersonAllocated
-from msa_contracts.topics import SHARED_TOPICS, consumer_group
+from msa_contracts.topics import NOTICES, PERSONS, consumer_group
 from msa_kit.settings import KitSettings
 from pydantic import Field
-
-NOTICES_TOPIC = next(t.name for t in SHARED_TOPICS if PersonAllocated in t.events)
-PERSONS_TOPIC = next(t.name for t in SHARED_TOPICS if "intake" in t.producers)
 
 
 class IntakeSettings(KitSettings):
     """Environment variables: the kit's, and ``INTAKE_*`` below."""
 
     service_name: str = "intake"
-    intake_notices_topic: str = NOTICES_TOPIC
-    intake_persons_topic: str = PERSONS_TOPIC
+    intake_notices_topic: str = NOTICES
+    intake_persons_topic: str = PERSONS
     intake_keys_database: str = Field(
         default="", description="database of the per-person data keys; default <database>_keys"
     )

@@ -29,7 +29,7 @@ from msa_kit.logging import get_logger
 from msa_kit.metrics import BATCH_RECORDS, HANDLE_SECONDS, MESSAGES
 from msa_kit.mongo import in_transaction, is_unavailable
 from msa_kit.outbox import Outbox
-from msa_kit.processing import Clock, Context, Outcome, Processor, Scope, Subscription
+from msa_kit.processing import Clock, Context, Disposition, Processor, Scope, Subscription
 from msa_kit.records import RawRecord
 
 log = get_logger("msa_kit.batch")
@@ -71,10 +71,12 @@ class BatchProcessor:
         self._clock = clock
         self._on_commit = on_commit
 
-    async def process_batch(self, records: Sequence[RawRecord], sub: Subscription) -> list[Outcome]:
+    async def process_batch(
+        self, records: Sequence[RawRecord], sub: Subscription
+    ) -> list[Disposition]:
         """Handle every record to a final outcome, in order; only cancellation escapes
         (and, as in ``Processor``, a bug outside the handlers, after a pause)."""
-        outcomes: list[Outcome] = []
+        outcomes: list[Disposition] = []
         rest = list(records)
         while rest:
             run, rest = _valid_prefix(rest, sub)
@@ -97,7 +99,7 @@ class BatchProcessor:
                 rest = [v.record for v in run[len(done) + 1 :]] + rest
         return outcomes
 
-    async def _commit_run(self, run: list[_Valid], sub: Subscription) -> list[Outcome]:
+    async def _commit_run(self, run: list[_Valid], sub: Subscription) -> list[Disposition]:
         """Commit the longest prefix of ``run`` whose handlers all succeed; returns its
         outcomes (shorter than ``run`` when the next record's handler failed)."""
         limit = len(run)
@@ -117,12 +119,12 @@ class BatchProcessor:
 
     async def _work(
         self, run: list[_Valid], sub: Subscription, session: AsyncClientSession
-    ) -> list[Outcome]:
+    ) -> list[Disposition]:
         now = self._clock()
         keys = [Inbox.key(v.record.topic, v.envelope.id) for v in run]
         seen = await self._inbox.seen_among(session, sorted(set(keys)))
         fresh: list[tuple[int, _Valid]] = []
-        outcomes: list[Outcome] = []
+        outcomes: list[Disposition] = []
         for position, (valid, key) in enumerate(zip(run, keys, strict=True)):
             if key in seen:
                 outcomes.append("duplicate")
@@ -158,7 +160,7 @@ async def _guarded(position: int, work: Awaitable[None]) -> None:
         raise _HandlerFailed(position) from exc
 
 
-def _log_each(run: list[_Valid], outcomes: list[Outcome]) -> None:
+def _log_each(run: list[_Valid], outcomes: list[Disposition]) -> None:
     """One line per record, as the one-by-one way logs it, so a correlation id can be
     followed through every service whether records came in a batch or not."""
     for valid, outcome in zip(run, outcomes, strict=True):

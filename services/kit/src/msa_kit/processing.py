@@ -38,9 +38,10 @@ from msa_kit.outbox import Outbox, Outgoing
 from msa_kit.records import RawRecord
 
 log = get_logger("msa_kit.processing")
-Outcome = Literal["processed", "duplicate", "rejected", "dead-lettered"]
+Disposition = Literal["processed", "duplicate", "rejected", "dead-lettered"]
 Clock = Callable[[], datetime]
 T = TypeVar("T")
+E = TypeVar("E", bound=Event)
 
 
 @dataclass
@@ -75,6 +76,13 @@ class Context:
     def event(self) -> Event:
         return self.envelope.event
 
+    def expect(self, kind: type[E]) -> E:
+        """The event, as the type its route says it is (``UnexpectedEvent`` if not)."""
+        event = self.envelope.event
+        if not isinstance(event, kind):
+            raise UnexpectedEvent(f"expected {kind.__name__}, got {type(event).__name__}")
+        return event
+
     def emit(self, topic: str, event: Event, *also: str) -> None:
         """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
         transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
@@ -84,6 +92,11 @@ class Context:
             self.emitted.append(
                 Outgoing(name, event, self.envelope.correlation_id, self.envelope.id, event_id)
             )
+
+
+class UnexpectedEvent(Exception):
+    """A handler received an event it does not handle (a wiring mistake): retried, then
+    dead-lettered like any failure."""
 
 
 class Unprocessable(Exception):
@@ -156,7 +169,7 @@ class Processor:
         self._infra_backoff_max = infra_backoff_max_s
         self._on_commit = on_commit
 
-    async def process(self, record: RawRecord, sub: Subscription) -> Outcome:
+    async def process(self, record: RawRecord, sub: Subscription) -> Disposition:
         """Handle one record to a final outcome; only cancellation escapes."""
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
@@ -168,7 +181,7 @@ class Processor:
         MESSAGES.labels(record.topic, outcome).inc()
         return outcome
 
-    async def _process(self, record: RawRecord, sub: Subscription) -> Outcome:
+    async def _process(self, record: RawRecord, sub: Subscription) -> Disposition:
         provider = sub.provider_of(record.topic)
         try:
             envelope = decode(record.headers, record.value, allowed_types=sub.allowed_types)
@@ -221,7 +234,7 @@ class Processor:
     async def _handle(
         self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None,
         patient: bool = True,
-    ) -> Outcome:  # fmt: skip
+    ) -> Disposition:  # fmt: skip
         async def work(session: AsyncClientSession) -> None:
             now = self._clock()
             ctx = Context(envelope, record, session, now, provider, patient=patient)
@@ -240,9 +253,9 @@ class Processor:
         record: RawRecord,
         letter: DeadLetter,
         extra: list[Outgoing],
-        outcome: Outcome,
+        outcome: Disposition,
         envelope: Envelope | None = None,
-    ) -> Outcome:
+    ) -> Disposition:
         # Undecodable records have no ce_id: key them by position, in a namespace ('#')
         # that no ce_id can reach (inbox keys of events are '<topic>/<ce_id>').
         inbox_id = envelope.id if envelope else None

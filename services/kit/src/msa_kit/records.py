@@ -18,6 +18,17 @@ class RawRecord:
     headers: tuple[tuple[str, bytes], ...]
     timestamp: int = 0
 
+    def header(self, name: str) -> str | None:
+        """A header's value as text (name case-insensitive, bytes that are no UTF-8
+        replaced), or None when it is missing or empty."""
+        value = next((v for k, v in self.headers if k.lower() == name), None)
+        return _text(value) or None
+
+    @property
+    def key_text(self) -> str:
+        """The key as text ("" when there is none)."""
+        return _text(self.key)
+
     @classmethod
     def from_consumer_record(cls, rec: Any, namespace: Namespace = NO_NAMESPACE) -> RawRecord:
         """From an aiokafka ``ConsumerRecord`` (header values may be None); ``topic`` is the
@@ -31,3 +42,7 @@ class RawRecord:
             headers=tuple((str(k), v if v is not None else b"") for k, v in rec.headers or ()),
             timestamp=int(getattr(rec, "timestamp", 0) or 0),
         )
+
+
+def _text(raw: bytes | None) -> str:
+    return raw.decode("utf-8", errors="replace") if raw else ""

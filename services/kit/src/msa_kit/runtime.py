@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.auth import Verifier
 from msa_kit.batch import BatchProcessor
+from msa_kit.commit import Commit
+from msa_kit.consumers import Consumer
 from msa_kit.health import health_router
 from msa_kit.inbox import Inbox
 from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
@@ -81,6 +83,7 @@ class ServiceRuntime:
             infra_backoff_max_s=settings.infra_backoff_max_s,
             not_yet_wait_s=settings.not_yet_wait_s, on_commit=self.relay.notify,
         )  # fmt: skip
+        self.commit = Commit(self.client, self.outbox, clock, self.relay.notify)
         self.batches = BatchProcessor(
             self.processor, self.client, self.inbox, self.outbox,
             service=self.service, clock=clock, on_commit=self.relay.notify,
@@ -99,6 +102,11 @@ class ServiceRuntime:
             topics, sub, batching=batching, title=title,
             group_id=self.settings.consumer_group, namespace=self.settings.namespace,
         )  # fmt: skip
+
+    def subscribe_all(self, consumers: Iterable[Consumer]) -> None:
+        """Register each of a service's consumers (see ``subscribe``)."""
+        for consumer in consumers:
+            self.subscribe(consumer.topics, consumer.subscription, title=consumer.title)
 
     async def start(self) -> None:
         await self.outbox.ensure_indexes()

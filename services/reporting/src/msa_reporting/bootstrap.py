@@ -6,16 +6,19 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_kit.commit import Committer
+from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
-from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.table import FigureTable
 from msa_reporting.entrypoints import dashboard, http
-from msa_reporting.entrypoints.kafka import subscribe_inputs
+from msa_reporting.entrypoints.kafka import consumers
 from msa_reporting.handlers.live import LiveProjection
 from msa_reporting.handlers.record import make_recorder
+from msa_reporting.ports import Store
 from msa_reporting.settings import ReportingSettings
 
 
@@ -26,9 +29,10 @@ class Reporting:
 
     settings: ReportingSettings
     runtime: ServiceRuntime
-    store: ProjectionStore
+    store: Store
     live: LiveProjection
     reference: ReferenceData
+    consumers: list[Consumer]
 
     def http_app(self) -> FastAPI:
         return self.runtime.http_app(
@@ -53,17 +57,21 @@ def build(
     clock: Clock = utc_now,
     runtime: ServiceRuntime | None = None,
     reference: ReferenceData | None = None,
+    store: Store | None = None,
+    commit: Committer | None = None,
 ) -> Reporting:
-    """Assemble reporting from ``settings``."""
+    """Assemble reporting from ``settings``; ``store`` and ``commit`` default to the
+    runtime's database and its transactions."""
     reference = reference or load_reference()
     runtime = runtime or ServiceRuntime(settings, clock=clock)
-    store = ProjectionStore(runtime.db)
+    store = store or MongoStore(runtime.db)
     live = LiveProjection(
-        store, runtime.client, runtime.outbox, reference, settings.suppression_threshold,
-        settings.reporting_outcomes_topic, clock, quiet_s=settings.reporting_refresh_s,
-        reconcile_s=settings.reporting_reconcile_s, on_commit=runtime.relay.notify,
+        store, commit or runtime.commit, reference, settings.suppression_threshold,
+        settings.reporting_outcomes_topic, quiet_s=settings.reporting_refresh_s,
+        reconcile_s=settings.reporting_reconcile_s,
     )  # fmt: skip
-    subscribe_inputs(runtime, settings, make_recorder(store, live))
+    subscribed = consumers(settings.input_topics, make_recorder(store, live))
+    runtime.subscribe_all(subscribed)
 
     async def start_live() -> None:
         await live.load()
@@ -71,4 +79,4 @@ def build(
 
     runtime.startup_hooks.append(start_live)
     runtime.shutdown_hooks.append(live.stop)
-    return Reporting(settings, runtime, store, live, reference)
+    return Reporting(settings, runtime, store, live, reference, subscribed)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pymongo import AsyncMongoClient
 
-from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.table import FigureTable, PublishedTable
 
 DEFAULT_DATABASE = "msa_reporting"
@@ -32,11 +32,9 @@ async def published_figures(
     return await _with_store(mongodb_uri, database, lambda s: s.load_published())
 
 
-async def _with_store(
-    uri: str, database: str, read: Callable[[ProjectionStore], Awaitable[T]]
-) -> T:
+async def _with_store(uri: str, database: str, read: Callable[[MongoStore], Awaitable[T]]) -> T:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(uri, tz_aware=True)
     try:
-        return await read(ProjectionStore(client[database]))
+        return await read(MongoStore(client[database]))
     finally:
         await client.close()

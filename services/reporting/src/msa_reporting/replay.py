@@ -27,7 +27,7 @@ from msa_kit.runtime import utc_now
 
 from msa_reporting.adapters.entry_spill import EntrySpill
 from msa_reporting.adapters.log_reader import Counter, Progress, read_batches
-from msa_reporting.adapters.store import ProjectionStore
+from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.outcomes import changed
 from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.world import World
@@ -66,7 +66,7 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
         elif await client[database].list_collection_names():
             raise NotEmpty(f"database {database!r} is not empty (use --drop)")
         t0 = time.monotonic()
-        store = ProjectionStore(client[database])
+        store = MongoStore(client[database])
         with _collecting_less():
             world, counter, events = await _fold_log(settings, store, batch, progress)
         t1 = time.monotonic()
@@ -80,7 +80,7 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
     return ReplayResult(database, counter.records, events, t1 - t0, t2 - t1, t3 - t2, figures)
 
 
-async def _fold_log(settings: ReportingSettings, store: ProjectionStore, batch: int,
+async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
                     progress: Progress) -> tuple[World, Counter, int]:  # fmt: skip
     """Fold every first delivery into a world while the previous batch is archived."""
     counter = Counter()

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from msa_contracts.topics import SHARED_TOPICS
+from msa_contracts.topics import CASES, CLOCK, LEDGER, OUTCOMES, PERSONS
 from msa_kit.settings import KitSettings
 from pydantic import Field
-
-
-def _topic(producer: str) -> str:
-    return next(t.name for t in SHARED_TOPICS if producer in t.producers)
-
-
-PERSONS_TOPIC = _topic("intake")
-CASES_TOPIC = _topic("casework")
-LEDGER_TOPIC = _topic("billing")
-CLOCK_TOPIC = _topic("scheduler")
-OUTCOMES_TOPIC = _topic("reporting")
 
 
 class ReportingSettings(KitSettings):
@@ -25,11 +14,11 @@ class ReportingSettings(KitSettings):
     suppression_threshold: int = Field(
         default=5, ge=2, description="cells with fewer persons than this are suppressed"
     )
-    reporting_persons_topic: str = PERSONS_TOPIC
-    reporting_cases_topic: str = CASES_TOPIC
-    reporting_ledger_topic: str = LEDGER_TOPIC
-    reporting_clock_topic: str = CLOCK_TOPIC
-    reporting_outcomes_topic: str = OUTCOMES_TOPIC
+    reporting_persons_topic: str = PERSONS
+    reporting_cases_topic: str = CASES
+    reporting_ledger_topic: str = LEDGER
+    reporting_clock_topic: str = CLOCK
+    reporting_outcomes_topic: str = OUTCOMES
     reporting_refresh_s: float = Field(
         default=0.5, gt=0, description="quiet time after new events before figures are recomputed"
     )
@@ -42,10 +31,10 @@ class ReportingSettings(KitSettings):
     def input_topics(self) -> dict[str, str]:
         """Catalogue topic name → the topic actually consumed (tests use their own)."""
         return {
-            PERSONS_TOPIC: self.reporting_persons_topic,
-            CASES_TOPIC: self.reporting_cases_topic,
-            LEDGER_TOPIC: self.reporting_ledger_topic,
-            CLOCK_TOPIC: self.reporting_clock_topic,
+            PERSONS: self.reporting_persons_topic,
+            CASES: self.reporting_cases_topic,
+            LEDGER: self.reporting_ledger_topic,
+            CLOCK: self.reporting_clock_topic,
         }
 
     @property

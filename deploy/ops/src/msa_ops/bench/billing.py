@@ -20,6 +20,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from msa_contracts import events as ev
+from msa_contracts import topics
 from msa_contracts.envelope import Record
 from msa_contracts.reference import ReferenceData
 from msa_contracts.values import AgeBand, District, GoalDomain, Module, Region, ResidenceStatus
@@ -46,30 +47,28 @@ class BillingRun:
     _consumer: AIOKafkaConsumer | None = None
 
     def hours_topic(self, provider: str) -> str:
-        return self.topics[f"msa.provider.{provider}.hours"].name
+        return self.topics[topics.hours(provider)].name
 
     async def start(self, cases: int, say: Callable[[str], None]) -> None:
         self.cases = cases
         await wire.create(self.bootstrap, self.topics.values())
         setup: list[tuple[str, Record]] = [
             (
-                self.topics["msa.clock"].name,
+                self.topics[topics.CLOCK].name,
                 wire.encoded(ev.DayStarted(day=DAY, at=datetime(2026, 3, 31, 6, tzinfo=UTC))),
             )
         ]
         for n in range(cases):
             provider = self.providers[n % len(self.providers)]
             for event in _case(n, provider):
-                setup.append((self.topics["msa.casework.cases"].name, wire.encoded(event)))
+                setup.append((self.topics[topics.CASES].name, wire.encoded(event)))
         await wire.produce(self.bootstrap, iter([setup]))
         self._consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False
         )
         await self._consumer.start()
-        ledger = self.topics["msa.billing.ledger"].name
-        parts = [
-            TopicPartition(ledger, p) for p in range(self.topics["msa.billing.ledger"].partitions)
-        ]
+        ledger = self.topics[topics.LEDGER].name
+        parts = [TopicPartition(ledger, p) for p in range(self.topics[topics.LEDGER].partitions)]
         self._consumer.assign(parts)
         await self._consumer.seek_to_beginning(*parts)
         for p in self.processes:
@@ -119,19 +118,19 @@ def new_run(
     extra: dict[str, str] | None = None,
 ) -> BillingRun:
     providers = [p.id for p in reference.providers]
-    names = ["msa.casework.cases", "msa.clock", "msa.billing.ledger"]
-    names += [f"msa.provider.{p}.{kind}" for p in providers for kind in ("hours", "feedback")]
-    topics = wire.fresh_topics(run, names)
+    names = [topics.CASES, topics.CLOCK, topics.LEDGER]
+    names += [t(p) for p in providers for t in (topics.hours, topics.feedback)]
+    fresh = wire.fresh_topics(run, names)
     service_env = {
         **env,
         "SERVICE_NAME": "billing",
         "LOG_JSON": "true",
         "MONGODB_DATABASE": f"{run}_billing",
         "KAFKA_CONSUMER_GROUP": f"{run}-billing",
-        "BILLING_CASES_TOPIC": topics["msa.casework.cases"].name,
-        "BILLING_CLOCK_TOPIC": topics["msa.clock"].name,
-        "BILLING_LEDGER_TOPIC": topics["msa.billing.ledger"].name,
-        "BILLING_PROVIDER_TOPIC_PREFIX": f"{run}.msa.provider",
+        "BILLING_CASES_TOPIC": fresh[topics.CASES].name,
+        "BILLING_CLOCK_TOPIC": fresh[topics.CLOCK].name,
+        "BILLING_LEDGER_TOPIC": fresh[topics.LEDGER].name,
+        "BILLING_PROVIDER_TOPIC_PREFIX": f"{run}.{topics.PROVIDERS}",
         **(extra or {}),
     }
     processes = [
@@ -143,7 +142,7 @@ def new_run(
         )
         for i in range(instances)
     ]
-    return BillingRun(run, bootstrap, providers, topics, processes, {})
+    return BillingRun(run, bootstrap, providers, fresh, processes, {})
 
 
 def _case(n: int, provider: str) -> list[ev.Event]:

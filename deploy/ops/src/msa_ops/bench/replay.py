@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from msa_contracts import topics as logical
 from msa_contracts.envelope import Record
 from msa_contracts.reference import ReferenceData
 
@@ -26,10 +27,10 @@ from msa_ops.bench.rss import RssSampler, rss_bytes
 from msa_ops.bench.year import CASES, CLOCK, LEDGER, PERSONS, YearConfig, year_of_events
 
 ROLES = {
-    PERSONS: "msa.intake.persons",
-    CASES: "msa.casework.cases",
-    LEDGER: "msa.billing.ledger",
-    CLOCK: "msa.clock",
+    PERSONS: logical.PERSONS,
+    CASES: logical.CASES,
+    LEDGER: logical.LEDGER,
+    CLOCK: logical.CLOCK,
 }
 ENV = {
     PERSONS: "REPORTING_PERSONS_TOPIC",

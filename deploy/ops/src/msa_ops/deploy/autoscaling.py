@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from msa_contracts.topics import Catalogue, consumer_group
+from msa_contracts.topics import CLOCK, Catalogue, consumer_group
 
 from msa_ops.deploy.naming import KAFKA_BOOTSTRAP, KAFKA_CA_SECRET, kafka_user, labels, workload
 
@@ -21,7 +21,7 @@ LAG_THRESHOLD = 100
 Manifest = dict[str, Any]
 
 
-CONTROL_TOPICS = frozenset({"msa.clock"})
+CONTROL_TOPICS = frozenset({CLOCK})
 
 
 def max_replicas(cat: Catalogue, service: str) -> int:

@@ -16,12 +16,11 @@ from msa_contracts.events import HoursLogged, PersonAllocated
 from msa_contracts.namespace import NO_NAMESPACE, Namespace
 from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
-from msa_contracts.topics import catalogue, dead_letter_topic
+from msa_contracts.topics import NOTICES, catalogue, dead_letter_topic
 
 from msa_ops.keys import LocalKeys
 from msa_ops.sim.population import arrivals
 
-NOTICES = "msa.allocation.notices"
 # kind -> (consuming service, expected dlq_code)
 KINDS: dict[str, tuple[str, str]] = {
     "invalid-json": ("intake", "invalid-json"),

@@ -8,17 +8,12 @@ operation), so the local broker enforces exactly what the manifests declare.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient
-
 from msa_ops.infra.errors import InfraError
-from msa_ops.infra.secure_protocol import create_acls
-from msa_ops.infra.topics import TopicSpec, ensure_topics
 
 _STRIMZI_PATTERN = {"literal": "LITERAL", "prefix": "PREFIXED"}
 
@@ -75,29 +70,3 @@ def parse_acl_listing(output: str) -> list[AclBinding]:
             kind, name, pattern = resource
             found.append(AclBinding(match[1], kind, name, pattern, match[3], match[2]))
     return sorted(found)
-
-
-async def provision(
-    bootstrap: str,
-    admin: Mapping[str, Any],
-    topics: Iterable[TopicSpec],
-    rules: list[AclBinding],
-    login: Callable[[str], dict[str, Any]],
-) -> None:
-    """Create the topics and the ACL bindings as admin, then wait until the broker enforces
-    them: it applies ACL records shortly after the controller commits them, so poll until
-    the last topic rule works for its user (`login(user)` gives that user's client settings).
-    """
-    await ensure_topics(bootstrap, topics, client=admin)
-    await create_acls(bootstrap, admin, rules)
-    last = [b for b in rules if b.resource == "TOPIC"][-1]
-    client = AIOKafkaAdminClient(**login(last.principal.removeprefix("User:")))
-    try:
-        await client.start()
-        for _ in range(150):
-            if not (await client.describe_topics([last.name]))[0].get("error_code"):
-                return
-            await asyncio.sleep(0.1)
-    finally:
-        await client.close()
-    raise InfraError(f"the ACLs were created but {last} is not enforced after 15 s")

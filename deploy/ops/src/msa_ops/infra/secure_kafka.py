@@ -10,13 +10,16 @@ Usage: `with SecureKafka() as k: AIOKafkaProducer(**k.client("provider-caritas")
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from aiokafka.admin import AIOKafkaAdminClient
 from msa_contracts.topics import Catalogue, catalogue
 
 from msa_ops.deploy.kafka import kafka_users
@@ -27,9 +30,10 @@ from msa_ops.infra.java import Reporter, ensure_kafka_jars, require_java
 from msa_ops.infra.kafka_config import cds_flags, finish_cds, new_cluster_id
 from msa_ops.infra.ports import wait_port_free
 from msa_ops.infra.procs import ManagedProcess, log_tail
-from msa_ops.infra.secure_acls import AclBinding, bindings, parse_acl_listing, provision
+from msa_ops.infra.secure_acls import AclBinding, bindings, parse_acl_listing
+from msa_ops.infra.secure_protocol import create_acls
 from msa_ops.infra.settings import InfraSettings, _port
-from msa_ops.infra.topics import probe_kafka
+from msa_ops.infra.topics import TopicSpec, ensure_topics, probe_kafka
 
 SECURE_PORT_ENV = "MSA_SECURE_KAFKA_PORT"
 SECURE_CONTROLLER_PORT_ENV = "MSA_SECURE_KAFKA_CONTROLLER_PORT"
@@ -146,3 +150,29 @@ class SecureKafka:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+async def provision(
+    bootstrap: str,
+    admin: Mapping[str, Any],
+    topics: Iterable[TopicSpec],
+    rules: list[AclBinding],
+    login: Callable[[str], dict[str, Any]],
+) -> None:
+    """Create the topics and the ACL bindings as admin, then wait until the broker enforces
+    them: it applies ACL records shortly after the controller commits them, so poll until
+    the last topic rule works for its user (`login(user)` gives that user's client settings).
+    """
+    await ensure_topics(bootstrap, topics, client=admin)
+    await create_acls(bootstrap, admin, rules)
+    last = [b for b in rules if b.resource == "TOPIC"][-1]
+    client = AIOKafkaAdminClient(**login(last.principal.removeprefix("User:")))
+    try:
+        await client.start()
+        for _ in range(150):
+            if not (await client.describe_topics([last.name]))[0].get("error_code"):
+                return
+            await asyncio.sleep(0.1)
+    finally:
+        await client.close()
+    raise InfraError(f"the ACLs were created but {last} is not enforced after 15 s")

@@ -6,7 +6,7 @@ versions) are declared here with aiokafka's own protocol types.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.protocol.api import Request, RequestStruct, Response
@@ -14,9 +14,7 @@ from aiokafka.protocol.types import CompactArray, CompactString, Int8, Int16, In
 from aiokafka.protocol.types import TaggedFields as Tags
 
 from msa_ops.infra.errors import InfraError
-
-if TYPE_CHECKING:  # secure_acls imports this module
-    from msa_ops.infra.secure_acls import AclBinding
+from msa_ops.infra.secure_acls import AclBinding
 
 RESOURCE = {"TOPIC": 2, "GROUP": 3, "CLUSTER": 4, "TRANSACTIONAL_ID": 5}
 PATTERN = {"LITERAL": 3, "PREFIXED": 4}

@@ -11,6 +11,7 @@ from datetime import date
 
 import httpx
 from msa_contracts.events import HoursAccepted, HoursRejected, InvoiceIssued
+from msa_contracts.topics import LEDGER
 
 from msa_ops.sim.truth import Observed, Truth
 
@@ -20,7 +21,7 @@ Wrong = dict[str, tuple[str, str, str, list[str]]]
 def issued_invoices(observed: Observed) -> list[InvoiceIssued]:
     """Invoices seen on the ledger, once per event id (relay duplicates dropped)."""
     found = {env.id: env.event for t, env in observed.envelopes
-             if t == "msa.billing.ledger" and isinstance(env.event, InvoiceIssued)}  # fmt: skip
+             if t == LEDGER and isinstance(env.event, InvoiceIssued)}  # fmt: skip
     return list(found.values())
 
 

@@ -79,7 +79,7 @@ class Expected:
 
 
 @dataclass
-class World:
+class Knowledge:
     """What the test knows, joined: reference maps, the case → person link, the reports."""
 
     reference: ReferenceData
@@ -127,7 +127,7 @@ class World:
         return {"measure": measure_id, "field": self.field_of[measure_id]}
 
 
-def expected_figures(w: World) -> tuple[dict[str, dict[Cell, int]], dict[str, Expected]]:
+def expected_figures(w: Knowledge) -> tuple[dict[str, dict[Cell, int]], dict[str, Expected]]:
     """Flows per figure, and the raw aggregates (for medians)."""
     x: dict[str, Expected] = defaultdict(Expected)
     for n in w.truth.arrivals.values():
@@ -201,7 +201,7 @@ def figure_mismatches(
 ) -> dict[str, dict[Cell, tuple[Any, Any]]]:
     """Per figure, the cells where reporting's true tables differ from the ground truth (the
     flows, and the medians of ``goal_days``); empty when everything matches."""
-    want, raw = expected_figures(World(reference, truth, observed))
+    want, raw = expected_figures(Knowledge(reference, truth, observed))
     found: dict[str, dict[Cell, tuple[Any, Any]]] = {}
     for figure in FLOWS:
         table = tables.get(figure)

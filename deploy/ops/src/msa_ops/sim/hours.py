@@ -35,11 +35,11 @@ from msa_contracts.events import (
     ModuleChanged,
 )
 from msa_contracts.reference import ReferenceData
+from msa_contracts.topics import CASES, LEDGER, hours
 from msa_contracts.values import GoalDomain, Module
 
 from msa_ops.sim.bus import Bus
 
-CASES, LEDGER = "msa.casework.cases", "msa.billing.ledger"
 FUTURE_TOLERANCE_DAYS = 1  # billing's default: a service date may be one day ahead
 ACTIVITIES = (("direct", 0.6), ("indirect", 0.3), ("missed-appointment", 0.1))
 MINUTES = (5, 6, 7, 10, 11, 15, 16, 20, 25, 30, 45, 50, 60, 75, 90, 120)
@@ -320,7 +320,7 @@ class HourLogging:
     async def _send(self, draft: Draft, day: date, book: dict[str, CaseFacts]) -> str:
         """Send one record; returns the key of its expectation (its ce_id, or for an exact
         resend a key of its own, since the record's ce_id is the first one's)."""
-        topic, source = f"msa.provider.{draft.provider}.hours", f"/providers/{draft.provider}"
+        topic, source = hours(draft.provider), f"/providers/{draft.provider}"
         if draft.resend is not None:
             await self.bus.send(topic, draft.event, source=source, event_id=draft.resend,
                                 at=at_eight(day))  # fmt: skip

@@ -19,7 +19,7 @@ import calendar
 from collections import defaultdict
 from datetime import date
 
-from msa_ops.sim.figures import CUMULATIVE, TOTAL, Expected, World
+from msa_ops.sim.figures import CUMULATIVE, TOTAL, Expected, Knowledge
 from msa_ops.sim.placement import PlacementModel
 
 
@@ -29,7 +29,9 @@ def stock_day(period: str, last_day: date) -> date:
     return min(date(year, mon, calendar.monthrange(year, mon)[1]), last_day)
 
 
-def expected_placements(w: World, periods: tuple[str, ...], last_day: date) -> dict[str, Expected]:
+def expected_placements(
+    w: Knowledge, periods: tuple[str, ...], last_day: date
+) -> dict[str, Expected]:
     """``open_cases`` and ``waiting`` per month (no cumulative), ``waiting_days`` samples."""
     model = w.truth.placement(w.reference)
     x: dict[str, Expected] = defaultdict(Expected)
@@ -49,7 +51,7 @@ def expected_placements(w: World, periods: tuple[str, ...], last_day: date) -> d
     return x
 
 
-def person_on(w: World, model: PlacementModel, notice: str, day: date) -> dict[str, str]:
+def person_on(w: Knowledge, model: PlacementModel, notice: str, day: date) -> dict[str, str]:
     """Region, district (where the person lives that day) and status group of a notice."""
     status = w.truth.arrivals[notice].residence_status.value
     return w.place(model.stays[notice].district_on(day)) | {"status_group": w.group[status]}

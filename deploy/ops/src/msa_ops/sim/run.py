@@ -7,7 +7,7 @@ from datetime import date
 import httpx
 from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
-from msa_contracts.topics import catalogue
+from msa_contracts.topics import CASES, LEDGER, PERSONS, catalogue
 from msa_kit.auth import Role
 
 from msa_ops.keys import LocalKeys
@@ -15,7 +15,7 @@ from msa_ops.sim.bus import Bus
 from msa_ops.sim.scenario import Depart, Progress, Scenario, ScenarioConfig
 from msa_ops.sim.truth import Observed, Truth
 
-FOLLOWED = ("msa.intake.persons", "msa.casework.cases", "msa.billing.ledger")
+FOLLOWED = (PERSONS, CASES, LEDGER)
 
 
 async def simulate(

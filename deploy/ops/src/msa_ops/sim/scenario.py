@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from msa_contracts.events import CaseAssigned, DayStarted, PersonAllocated
 from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
-from msa_contracts.topics import catalogue
+from msa_contracts.topics import CLOCK, NOTICES, catalogue
 
 from msa_ops.sim.agents import Action, case_rng, plan_case, spoofed_plan
 from msa_ops.sim.bus import Bus
@@ -82,7 +82,7 @@ class Scenario:
             day = cfg.start + timedelta(days=offset)
             if self.pace is not None:
                 await self.pace(offset)
-            await self.bus.send("msa.clock", DayStarted(day=day, at=_at(day)), source="/sim/clock")
+            await self.bus.send(CLOCK, DayStarted(day=day, at=_at(day)), source="/sim/clock")
             if hours is not None:
                 await hours.day_started(day)
             for arrival in [*(earlier if offset == 0 else ()),
@@ -159,9 +159,7 @@ class Scenario:
             accommodation_type=a.accommodation,
             vulnerabilities=list(a.vulnerabilities),
         )
-        await self.bus.send(
-            "msa.allocation.notices", notice, source="/sim/allocation-system", at=_at(day)
-        )
+        await self.bus.send(NOTICES, notice, source="/sim/allocation-system", at=_at(day))
         if a.notice_id not in self.truth.notices:
             self.truth.moves.append((day, "arrive", a.notice_id))
             self.truth.persons += 1

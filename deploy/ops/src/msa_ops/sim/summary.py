@@ -20,12 +20,11 @@ from msa_contracts.events import (
     ReferralRecorded,
 )
 from msa_contracts.reference import ReferenceData
+from msa_contracts.topics import CASES
 from rich.console import Console
 from rich.table import Table
 
 from msa_ops.sim.truth import Observed
-
-CASES = "msa.casework.cases"
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@ transaction, then the relay is woken. The memory variant keeps what would be pub
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from datetime import datetime
 from typing import TypeVar
 
-from msa_kit.mongo import in_transaction
 from msa_kit.outbox import Outgoing
 from msa_kit.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -32,21 +33,15 @@ class TransactionalCommands:
     async def __call__(self, work: Work[T]) -> T:
         cause = command_cause()
 
-        async def transaction(session: AsyncClientSession) -> T:
+        async def transaction(session: AsyncClientSession, _: datetime) -> tuple[T, list[Outgoing]]:
             result, facts = await work(self._store.unit(session))
-            records = outgoing(facts, self._topics, cause)
-            await self._runtime.outbox.add(session, records, self._runtime.clock())
-            return result
+            return result, outgoing(facts, self._topics, cause)
 
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                result = await in_transaction(self._runtime.client, transaction)
-                break
-            except DuplicateKeyError:  # a concurrent run (e.g. the clock's) won: redo on its result
-                if attempt == ATTEMPTS:
-                    raise
-        self._runtime.relay.notify()
-        return result
+        for _ in range(ATTEMPTS - 1):
+            # a concurrent run (e.g. the clock's) won: redo on its result
+            with contextlib.suppress(DuplicateKeyError):
+                return await self._runtime.commit(transaction)
+        return await self._runtime.commit(transaction)
 
 
 class MemoryCommands:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Invoice
-from msa_billing.domain.view import CaseView
 
 Document = dict[str, Any]
 ENTRY_EXTRAS = ("_id", "service_month")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from msa_kit.day_store import MemoryDays
+
 from msa_billing.adapters.documents import (
     Document,
     case_document,
@@ -21,10 +23,10 @@ from msa_billing.adapters.documents import (
     line_order,
     received_order,
 )
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Invoice
-from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit, UnitOfWork
+from msa_billing.ports import BufferedUnit, Unit
 
 
 @dataclass
@@ -34,7 +36,7 @@ class MemoryData:
     invoices: dict[str, Document] = field(default_factory=dict)
     runs: dict[str, Document] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
-    day: date | None = None
+    days: MemoryDays = field(default_factory=MemoryDays)
 
 
 class MemoryCases:
@@ -135,19 +137,6 @@ class MemoryCounters:
         return last - count + 1
 
 
-class MemoryDays:
-    def __init__(self, data: MemoryData) -> None:
-        self._data = data
-
-    async def latest(self) -> date | None:
-        return self._data.day
-
-    async def advance(self, day: date) -> date:
-        if self._data.day is None or day > self._data.day:
-            self._data.day = day
-        return self._data.day
-
-
 class MemoryStore:
     def __init__(self, data: MemoryData | None = None) -> None:
         self.data = data or MemoryData()
@@ -155,11 +144,11 @@ class MemoryStore:
     def unit(self, session: Any) -> Unit:
         d = self.data
         return Unit(MemoryCases(d), MemoryEntries(d), MemoryInvoices(d), MemoryRuns(d),
-                    MemoryCounters(d), MemoryDays(d))  # fmt: skip
+                    MemoryCounters(d), d.days)  # fmt: skip
 
-    def unit_of_work(self, session: Any) -> UnitOfWork:
+    def buffered_unit(self, session: Any) -> BufferedUnit:
         """Nothing to buffer: the memory repositories write at once."""
-        return UnitOfWork(self.unit(session), _nothing, _nothing)
+        return BufferedUnit(self.unit(session), _nothing, _nothing)
 
     async def ensure_indexes(self) -> None:
         return None

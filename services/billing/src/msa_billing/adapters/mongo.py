@@ -21,11 +21,9 @@ from msa_billing.adapters.documents import (
     invoice_document,
     invoice_from,
 )
-from msa_billing.adapters.indexes import ensure_indexes
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Invoice
-from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit, UnitOfWork
 
 Db = AsyncDatabase[Document]
 Session = AsyncClientSession | None
@@ -135,43 +133,3 @@ class MongoCounters:
         )  # fmt: skip
         assert doc is not None, "an upsert returns the document"
         return int(doc["last"]) - count + 1
-
-
-class MongoDays:
-    """The latest day the clock announced: billing's 'today'."""
-
-    def __init__(self, db: Db, session: Session) -> None:
-        self._coll, self._session = db["clock"], session
-
-    async def latest(self) -> date | None:
-        doc = await self._coll.find_one({"_id": "clock"}, session=self._session)
-        return date.fromisoformat(doc["day"]) if doc else None
-
-    async def advance(self, day: date) -> date:
-        """Keep the later of the stored day and ``day`` (ticks may repeat or come late)."""
-        latest = await self.latest()
-        if latest is not None and latest >= day:
-            return latest
-        await self._coll.replace_one(
-            {"_id": "clock"}, {"day": day.isoformat()}, upsert=True, session=self._session
-        )
-        return day
-
-
-class MongoStore:
-    def __init__(self, db: Db) -> None:
-        self._db = db
-
-    def unit(self, session: Any) -> Unit:
-        db = self._db
-        return Unit(MongoCases(db, session), MongoEntries(db, session),
-                    MongoInvoices(db, session), MongoRuns(db, session),
-                    MongoCounters(db, session), MongoDays(db, session))  # fmt: skip
-
-    def unit_of_work(self, session: Any) -> UnitOfWork:
-        from msa_billing.adapters.unit_of_work import buffered_unit  # it builds on this module
-
-        return buffered_unit(self._db, session)
-
-    async def ensure_indexes(self) -> None:
-        await ensure_indexes(self._db)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from msa_kit.day_store import MongoDays
 from msa_kit.mongo import id_chunks
 from pymongo import ReplaceOne, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -27,15 +28,14 @@ from msa_billing.adapters.documents import (
 from msa_billing.adapters.mongo import (
     Db,
     MongoCounters,
-    MongoDays,
     MongoEntries,
     MongoInvoices,
     MongoRuns,
     Session,
 )
-from msa_billing.domain.entry_record import Entry
-from msa_billing.domain.view import CaseView
-from msa_billing.ports import Unit, UnitOfWork
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
+from msa_billing.ports import BufferedUnit, Unit
 
 WriteOp = ReplaceOne[Document] | UpdateOne
 
@@ -159,7 +159,7 @@ class CachedDays(MongoDays):
         return result
 
 
-def buffered_unit(db: Db, session: Session) -> UnitOfWork:
+def buffered_unit(db: Db, session: Session) -> BufferedUnit:
     """Repositories for one transaction attempt, with what ``flush`` and ``preload`` need."""
     cases = CachedDocs(db["cases"], session, _case_write, _case_new)
     entries = CachedDocs(db["entries"], session, _entry_write, dict)
@@ -175,4 +175,4 @@ def buffered_unit(db: Db, session: Session) -> UnitOfWork:
         await entries.load(entry_key(p, e) for p, e in entry_ids)
         await cases.load(case_ids)
 
-    return UnitOfWork(unit, flush, preload)
+    return BufferedUnit(unit, flush, preload)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from msa_billing.domain.case_view import Approval
 from msa_billing.domain.errors import UnsupportedThreshold
-from msa_billing.domain.view import Approval
 
 EXHAUSTED = 100
 #: The thresholds ``BudgetThresholdReached`` can express (its ``threshold_percent``).

@@ -14,12 +14,6 @@ class BillingError(Exception):
         self.message = message
 
 
-class UnexpectedEvent(BillingError):
-    """A handler received an event it does not handle (a wiring mistake)."""
-
-    code = "unexpected-event"
-
-
 class PeriodNotClosed(BillingError):
     """An invoice run was asked for a month that has not ended yet."""
 

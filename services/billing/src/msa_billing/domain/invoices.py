@@ -17,7 +17,7 @@ from msa_contracts.events import InvoiceCorrected, InvoiceIssued, InvoiceLine
 from msa_contracts.values import Module
 from pydantic import BaseModel, Field
 
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.facts import Fact
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from msa_contracts.events import Reason
-
 CASE_NOT_ASSIGNED = "case-not-assigned"
 CASE_CLOSED = "case-closed"
 NO_ACTIVE_APPROVAL = "no-active-approval"
@@ -11,7 +9,3 @@ BUDGET_EXHAUSTED = "budget-exhausted"
 FUTURE_DATE = "future-date"
 ENTRY_ID_CONFLICT = "entry-id-conflict"
 NO_RATE = "no-rate"
-
-
-def reason(code: str, message: str, field: str | None = None) -> Reason:
-    return Reason(code=code, message=message[:500], field=field)

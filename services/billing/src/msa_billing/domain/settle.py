@@ -16,14 +16,15 @@ from msa_contracts.events import (
     HoursLogged,
     HoursRejected,
     Reason,
+    reason,
 )
 
 from msa_billing.domain import reasons as r
 from msa_billing.domain.budgets import charge
-from msa_billing.domain.entries import Hold, Policy, Reject, assess
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.checks import Hold, Policy, Reject, assess
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.facts import Cause, Fact
-from msa_billing.domain.view import CaseView
 
 
 def settle(
@@ -55,7 +56,7 @@ def repeat(entry: Entry, logged: HoursLogged, cause: Cause, now: datetime) -> li
     held, answered when decided); a different entry under that id is rejected."""
     if not entry.same_as(logged):
         message = f"entry id {logged.entry_id} was used before for a different entry"
-        conflict = r.reason(r.ENTRY_ID_CONFLICT, message, "entry_id")
+        conflict = reason(r.ENTRY_ID_CONFLICT, message, "entry_id")
         return [Fact(rejection(entry.provider_id, logged.entry_id, logged.case_id, conflict, now),
                      entry.provider_id, ledger=False, cause=cause)]  # fmt: skip
     if entry.status == "held":

@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import DayStarted, HoursLogged
 from msa_contracts.topics import CASE_FEED
+from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Rejector, Subscription
 from msa_kit.records import RawRecord
+from msa_kit.rejections import rejected_id, rejection_reason
 
-from msa_billing.domain.reasons import reason
 from msa_billing.domain.settle import rejection
 from msa_billing.handlers import Handlers
 from msa_billing.routing import BillingTopics
-
-REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
-
-
-@dataclass(frozen=True)
-class Consumer:
-    """A subscription with its topics and title, as the runtime registers it."""
-
-    title: str
-    topics: tuple[str, ...]
-    subscription: Subscription
 
 
 def consumers(
@@ -60,16 +48,13 @@ def rejector(topics: BillingTopics, clock: Callable[[], datetime]) -> Rejector:
     def reject(invalid: InvalidMessage, record: RawRecord, provider: str | None) -> list[Outgoing]:
         if provider is None:
             return []
-        event_id = _header(record, "ce_id") or f"offset-{record.partition}-{record.offset}"
-        detail = invalid.details[0]["loc"] if invalid.details else None
-        code = invalid.code if REASON_CODE.match(invalid.code) else "invalid-message"
-        why = reason(code, invalid.message or code, detail[:100] if detail else None)
+        event_id = rejected_id(record)
         body = _json(record.value)
         answer = rejection(provider, str(body.get("entry_id") or "unknown"),
-                           _text(record.key) or str(body.get("case_id") or "unknown"),
-                           why, clock())  # fmt: skip
-        correlation = _header(record, "ce_correlationid") or event_id
-        return [Outgoing(topics.feedback(provider), answer, correlation[:128], event_id[:128])]
+                           record.key_text or str(body.get("case_id") or "unknown"),
+                           rejection_reason(invalid), clock())  # fmt: skip
+        correlation = (record.header("ce_correlationid") or event_id)[:128]
+        return [Outgoing(topics.feedback(provider), answer, correlation, event_id)]
 
     return reject
 
@@ -80,12 +65,3 @@ def _json(value: bytes | None) -> dict[str, object]:
     except (ValueError, UnicodeDecodeError):
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def _header(record: RawRecord, name: str) -> str | None:
-    value = next((v for k, v in record.headers if k.lower() == name), None)
-    return _text(value) or None
-
-
-def _text(raw: bytes | None) -> str:
-    return raw.decode("utf-8", errors="replace") if raw else ""

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from html import escape
 
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Invoice
 
 #: field -> CSV header: the office reads the proof, so the headers are German

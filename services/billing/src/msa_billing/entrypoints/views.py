@@ -9,9 +9,9 @@ from msa_contracts.values import GoalDomain, Module
 from pydantic import BaseModel, Field
 
 from msa_billing.domain.budgets import percent_used
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.case_view import Approval, CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Correction, Invoice, Line
-from msa_billing.domain.view import Approval, CaseView
 
 
 class InvoiceSummary(BaseModel):

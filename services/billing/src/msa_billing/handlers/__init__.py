@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from msa_contracts.events import (
     CaseAssigned,
     CaseClosed,
     CaseOpened,
     CaseReassigned,
     DayStarted,
-    Event,
     FachleistungApproved,
     FachleistungExpired,
     HoursLogged,
     ModuleChanged,
 )
+from msa_kit.consumers import EventRouter
 from msa_kit.processing import Context
 
 from msa_billing.handlers import casework, clock, hours
 from msa_billing.handlers.deps import Deps
 
-HandlerFn = Callable[[Deps, Context], Awaitable[None]]
-
-BY_EVENT: dict[type[Event], HandlerFn] = {
+#: the rest of the case feed (plans, goals, referrals) does not concern billing
+ROUTES = EventRouter[Deps]({
     HoursLogged: hours.hours_logged,
     CaseOpened: casework.case_changed,
     CaseAssigned: casework.case_changed,
@@ -33,12 +30,11 @@ BY_EVENT: dict[type[Event], HandlerFn] = {
     FachleistungApproved: casework.case_changed,
     FachleistungExpired: casework.case_changed,
     DayStarted: clock.day_started,
-}
+}, unknown="skip")  # fmt: skip
 
 
 class Handlers:
-    """Routes each decoded event to its handler; the rest of the case feed (plans, goals,
-    referrals) does not concern billing and is only marked as seen."""
+    """Routes each decoded event to its handler; the rest is only marked as seen."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
@@ -47,6 +43,4 @@ class Handlers:
         await hours.preload(self.deps, contexts)
 
     async def handle(self, ctx: Context) -> None:
-        handler = BY_EVENT.get(type(ctx.event))
-        if handler is not None:
-            await handler(self.deps, ctx)
+        await ROUTES(self.deps, ctx)

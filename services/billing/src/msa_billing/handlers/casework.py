@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from msa_kit.processing import Context
 
+from msa_billing.domain.case_view import CaseView
 from msa_billing.domain.settle import settle
-from msa_billing.domain.view import CaseView
 from msa_billing.handlers.deps import Deps
 
 

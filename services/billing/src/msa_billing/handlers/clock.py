@@ -8,17 +8,17 @@ from datetime import date, datetime, timedelta
 from msa_contracts.events import DayStarted
 from msa_kit.processing import Context
 
+from msa_billing.domain.case_view import CaseView
 from msa_billing.domain.facts import Fact
 from msa_billing.domain.months import previous_month
 from msa_billing.domain.settle import settle
-from msa_billing.domain.view import CaseView
-from msa_billing.handlers.deps import Deps, expect
+from msa_billing.handlers.deps import Deps
 from msa_billing.handlers.invoicing import run_invoices
 from msa_billing.ports import Unit
 
 
 async def day_started(deps: Deps, ctx: Context) -> None:
-    tick = expect(ctx, DayStarted)
+    tick = ctx.expect(DayStarted)
     unit = deps.unit(ctx)
     today = await unit.days.advance(tick.day)
     facts = await revisit_held(unit, deps, today, ctx.now)

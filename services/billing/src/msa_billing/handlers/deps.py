@@ -1,20 +1,16 @@
-"""What every handler needs, and typed access to the record it handles."""
+"""What every handler needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
-from msa_contracts.events import Event
 from msa_kit.processing import Context
 
-from msa_billing.domain.entries import Policy
-from msa_billing.domain.errors import UnexpectedEvent
+from msa_billing.domain.checks import Policy
 from msa_billing.domain.facts import Cause, Fact
-from msa_billing.ports import Store, Unit, UnitOfWork
+from msa_billing.ports import BufferedUnit, Store, Unit
 from msa_billing.routing import BillingTopics, outgoing
 
-E = TypeVar("E", bound=Event)
 UNIT_OF_WORK = "billing-unit-of-work"
 
 
@@ -28,12 +24,12 @@ class Deps:
         """Repositories inside the kit's transaction for this record."""
         return self.work(ctx).unit
 
-    def work(self, ctx: Context) -> UnitOfWork:
+    def work(self, ctx: Context) -> BufferedUnit:
         """The transaction's unit of work, shared by every record of a batch; what it
         buffered is written before the commit."""
         work = ctx.scope.items.get(UNIT_OF_WORK)
-        if not isinstance(work, UnitOfWork):
-            work = ctx.scope.items[UNIT_OF_WORK] = self.store.unit_of_work(ctx.session)
+        if not isinstance(work, BufferedUnit):
+            work = ctx.scope.items[UNIT_OF_WORK] = self.store.buffered_unit(ctx.session)
             ctx.scope.before_commit.append(work.flush)
         return work
 
@@ -44,10 +40,3 @@ class Deps:
 
 def cause_of(ctx: Context) -> Cause:
     return Cause(event_id=ctx.envelope.id, correlation_id=ctx.envelope.correlation_id)
-
-
-def expect(ctx: Context, kind: type[E]) -> E:
-    event = ctx.event
-    if not isinstance(event, kind):
-        raise UnexpectedEvent(f"expected {kind.__name__}, got {type(event).__name__}")
-    return event

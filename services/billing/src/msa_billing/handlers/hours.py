@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from msa_contracts.events import HoursLogged
-from msa_kit.processing import Context
+from msa_kit.processing import Context, UnexpectedEvent
 
-from msa_billing.domain.entry_record import Entry
-from msa_billing.domain.errors import UnexpectedEvent
+from msa_billing.domain.case_view import CaseView
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.settle import repeat, settle
-from msa_billing.domain.view import CaseView
-from msa_billing.handlers.deps import Deps, cause_of, expect
+from msa_billing.handlers.deps import Deps, cause_of
 
 
 async def hours_logged(deps: Deps, ctx: Context) -> None:
-    logged = expect(ctx, HoursLogged)
+    logged = ctx.expect(HoursLogged)
     if ctx.provider is None:
         raise UnexpectedEvent(f"{ctx.record.topic} is not a provider's hours topic")
     unit = deps.unit(ctx)

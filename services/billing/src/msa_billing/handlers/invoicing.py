@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from msa_billing.domain.facts import Fact
-from msa_billing.domain.monthly import invoice_month, invoiceable, months_to_run
+from msa_billing.domain.invoice_run import invoice_month, invoiceable, months_to_run
 from msa_billing.ports import Unit
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from msa_contracts.values import District, Region
+from msa_kit.day_store import MemoryDays
 
 from msa_casework.adapters.documents import (
     Document,
@@ -31,7 +32,7 @@ class MemoryData:
     cases: dict[str, Document] = field(default_factory=dict)
     persons: dict[str, Document] = field(default_factory=dict)
     caseload: Document = field(default_factory=dict)
-    day: date | None = None
+    days: MemoryDays = field(default_factory=MemoryDays)
 
 
 def _waiting_order(doc: Document) -> tuple[str, int, str]:
@@ -91,19 +92,6 @@ class MemoryPersons:
         self._data.persons.pop(person_ref, None)
 
 
-class MemoryDays:
-    def __init__(self, data: MemoryData) -> None:
-        self._data = data
-
-    async def latest(self) -> date | None:
-        return self._data.day
-
-    async def advance(self, day: date) -> date:
-        if self._data.day is None or day > self._data.day:
-            self._data.day = day
-        return self._data.day
-
-
 class MemoryCaseReader:
     def __init__(self, data: MemoryData) -> None:
         self._data = data
@@ -141,7 +129,7 @@ class MemoryStore:
     def unit(self, session: Any) -> Unit:
         data = self.data
         return Unit(MemoryCases(data), MemoryCaseload(data), MemoryPersons(data),
-                    MemoryDays(data))  # fmt: skip
+                    data.days)  # fmt: skip
 
     def reader(self) -> MemoryCaseReader:
         return MemoryCaseReader(self.data)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from msa_contracts.values import District
+from msa_kit.day_store import MongoDays
 from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -75,27 +76,6 @@ class MongoPersons:
 
     async def remove(self, person_ref: str) -> None:
         await self._coll.delete_one({"_id": person_ref}, session=self._session)
-
-
-class MongoDays:
-    """The latest day the clock announced: the 'today' of report validation."""
-
-    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
-        self._coll, self._session = db["clock"], session
-
-    async def latest(self) -> date | None:
-        doc = await self._coll.find_one({"_id": "clock"}, session=self._session)
-        return date.fromisoformat(doc["day"]) if doc else None
-
-    async def advance(self, day: date) -> date:
-        """Keep the later of the stored day and ``day`` (ticks may repeat or arrive late)."""
-        latest = await self.latest()
-        if latest is not None and latest >= day:
-            return latest
-        await self._coll.replace_one(
-            {"_id": "clock"}, {"day": day.isoformat()}, upsert=True, session=self._session
-        )
-        return day
 
 
 class MongoStore:

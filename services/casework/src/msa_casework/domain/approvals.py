@@ -10,6 +10,7 @@ from msa_contracts.events import (
     FachleistungRejected,
     FachleistungRequested,
     Reason,
+    reason,
 )
 from msa_contracts.values import Module
 
@@ -17,7 +18,6 @@ from msa_casework.domain.calendar import ONE_DAY, months_after
 from msa_casework.domain.case import Case
 from msa_casework.domain.facts import Outcome
 from msa_casework.domain.modules import change_module, leave_fachleistung
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.reports import Sender, date_problems, gate, refuse
 from msa_casework.domain.rules import Rules
 from msa_casework.domain.state import Approval

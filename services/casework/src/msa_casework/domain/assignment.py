@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from msa_contracts.events import Reason
+from msa_contracts.events import Reason, reason
 from msa_contracts.reference import ProviderContract
 from msa_contracts.values import Region
-
-from msa_casework.domain.reasons import reason
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,3 @@ class CaseDataErasedError(CaseworkError):
     def __init__(self, case_id: str) -> None:
         super().__init__(f"the needs data of case {case_id} was erased")
         self.case_id = case_id
-
-
-class UnexpectedEventError(CaseworkError):
-    """A handler received an event type it does not handle (a wiring mistake)."""

@@ -12,11 +12,11 @@ from msa_contracts.events import (
     GoalProgressReported,
     ReferralMade,
     ReferralRecorded,
+    reason,
 )
 
 from msa_casework.domain.case import Case
 from msa_casework.domain.facts import Outcome
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.reports import Sender, date_problems, gate, plan_problems, refuse
 from msa_casework.domain.rules import Rules
 from msa_casework.domain.state import GoalState, Referral

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from msa_contracts.events import ModuleChanged, Reason
+from msa_contracts.events import ModuleChanged, Reason, reason
 from msa_contracts.values import Module
 
 from msa_casework.domain.calendar import ONE_DAY
 from msa_casework.domain.case import Case
 from msa_casework.domain.facts import Outcome
-from msa_casework.domain.reasons import reason
 
 
 def change_module(

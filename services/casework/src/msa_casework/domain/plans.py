@@ -11,13 +11,13 @@ from msa_contracts.events import (
     PlanReviewed,
     PlanReviewRecorded,
     Reason,
+    reason,
 )
 
 from msa_casework.domain.calendar import add_months
 from msa_casework.domain.case import Case
 from msa_casework.domain.eligibility import may_attend_course
 from msa_casework.domain.facts import Outcome
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.reports import Sender, date_problems, gate, plan_problems, refuse
 from msa_casework.domain.rules import Rules
 from msa_casework.domain.state import GoalState, Plan

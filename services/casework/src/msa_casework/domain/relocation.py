@@ -3,12 +3,11 @@ is placed anew there (the place it held is freed first, so its provider competes
 
 from __future__ import annotations
 
-from msa_contracts.events import CaseReassigned, PersonRelocated
+from msa_contracts.events import CaseReassigned, PersonRelocated, reason
 
 from msa_casework.domain.facts import Outcome
 from msa_casework.domain.persons import PersonFile
 from msa_casework.domain.placement import Capacity, place, release, serve_waiting
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.rules import Rules
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from msa_contracts.events import ProviderReportRejected, Reason
+from msa_contracts.events import ProviderReportRejected, Reason, reason
 
 from msa_casework.domain.case import Case
 from msa_casework.domain.facts import Outcome
-from msa_casework.domain.reasons import reason
 from msa_casework.domain.rules import Rules
 
 

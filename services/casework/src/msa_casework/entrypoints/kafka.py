@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage
-from msa_contracts.events import ProviderReportRejected, Reason
+from msa_contracts.events import ProviderReportRejected
 from msa_contracts.topics import Catalogue, Topic
+from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Subscription
 from msa_kit.records import RawRecord
+from msa_kit.rejections import rejected_id, rejection_reason
 
-from msa_casework import topics
 from msa_casework.handlers import Handlers
-
-REASON_CODE = re.compile(r"^[a-z][a-z0-9-]{1,48}$")
-
-
-@dataclass(frozen=True)
-class Consumer:
-    """A subscription with its topics and title, as the runtime registers it."""
-
-    title: str
-    topics: tuple[str, ...]
-    subscription: Subscription
 
 
 def consumers(handlers: Handlers, catalogue: Catalogue) -> list[Consumer]:
@@ -51,28 +40,14 @@ def reject_invalid_report(
     dead-letters it): the reason code is the envelope's, the ids what the record carried."""
     if provider is None:
         return []
-    event_id = _header(record, "ce_id") or f"offset-{record.partition}-{record.offset}"
-    detail = invalid.details[0]["loc"] if invalid.details else None
+    event_id = rejected_id(record)
     rejection = ProviderReportRejected(
-        case_id=_text(record.key)[:64] or "unknown", provider_id=provider,
-        report_type=(_header(record, "ce_type") or "unknown")[:200],
-        report_event_id=event_id[:128],
-        reasons=[Reason(
-            code=invalid.code if REASON_CODE.match(invalid.code) else "invalid-message",
-            message=invalid.message[:500] or invalid.code, field=detail[:100] if detail else None,
-        )],
+        case_id=record.key_text[:64] or "unknown", provider_id=provider,
+        report_type=(record.header("ce_type") or "unknown")[:200], report_event_id=event_id,
+        reasons=[rejection_reason(invalid)],
     )  # fmt: skip
-    return [Outgoing(topics.assignments(provider), rejection, causation_id=event_id[:128])]
+    return [Outgoing(topics.assignments(provider), rejection, causation_id=event_id)]
 
 
 def _types(topic_list: Sequence[Topic]) -> frozenset[str]:
     return frozenset(t for topic in topic_list for t in topic.event_types)
-
-
-def _header(record: RawRecord, name: str) -> str | None:
-    value = next((v for k, v in record.headers if k.lower() == name), None)
-    return _text(value) or None
-
-
-def _text(raw: bytes | None) -> str:
-    return raw.decode("utf-8", errors="replace") if raw else ""

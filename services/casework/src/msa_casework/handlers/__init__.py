@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import structlog
 from msa_contracts.events import (
     ArrivalRegistered,
     DayStarted,
-    Event,
     FachleistungRequested,
     GoalProgressReported,
     IntegrationPlanSubmitted,
@@ -19,15 +16,13 @@ from msa_contracts.events import (
     ReferralMade,
     ResidenceStatusChanged,
 )
+from msa_kit.consumers import EventRouter
 from msa_kit.processing import Context
 
-from msa_casework.domain.errors import UnexpectedEventError
 from msa_casework.handlers import clock, persons, reports
 from msa_casework.handlers.deps import Deps
 
-HandlerFn = Callable[[Deps, Context], Awaitable[None]]
-
-BY_EVENT: dict[type[Event], HandlerFn] = {
+ROUTES = EventRouter[Deps]({
     ArrivalRegistered: persons.arrival_registered,
     ResidenceStatusChanged: persons.residence_status_changed,
     PersonRelocated: persons.person_relocated,
@@ -39,7 +34,7 @@ BY_EVENT: dict[type[Event], HandlerFn] = {
     FachleistungRequested: reports.fachleistung_requested,
     ReferralMade: reports.referral_made,
     DayStarted: clock.day_started,
-}
+}, unknown="raise")  # fmt: skip
 
 
 class Handlers:
@@ -50,7 +45,4 @@ class Handlers:
 
     async def handle(self, ctx: Context) -> None:
         structlog.contextvars.bind_contextvars(subject=ctx.envelope.subject, provider=ctx.provider)
-        handler = BY_EVENT.get(type(ctx.event))
-        if handler is None:
-            raise UnexpectedEventError(f"no handler for {type(ctx.event).__name__}")
-        await handler(self.deps, ctx)
+        await ROUTES(self.deps, ctx)

@@ -6,12 +6,12 @@ from msa_contracts.events import DayStarted
 from msa_kit.processing import Context
 
 from msa_casework.domain.ticks import on_day
-from msa_casework.handlers.deps import Deps, expect
+from msa_casework.handlers.deps import Deps
 from msa_casework.handlers.publish import publish
 
 
 async def day_started(deps: Deps, ctx: Context) -> None:
-    tick = expect(ctx, DayStarted)
+    tick = ctx.expect(DayStarted)
     unit = deps.unit(ctx)
     day = await unit.days.advance(tick.day)
     due, capacity = await unit.due(day), await unit.capacity()

@@ -1,18 +1,13 @@
-"""What every handler needs, and the typed access to the event it handles."""
+"""What every handler needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
-from msa_contracts.events import Event
 from msa_kit.processing import Context
 
-from msa_casework.domain.errors import UnexpectedEventError
 from msa_casework.domain.rules import Rules
 from msa_casework.ports import Store, Unit
-
-E = TypeVar("E", bound=Event)
 
 
 @dataclass(frozen=True)
@@ -23,10 +18,3 @@ class Deps:
     def unit(self, ctx: Context) -> Unit:
         """Repositories inside the kit's transaction for this record."""
         return self.store.unit(ctx.session)
-
-
-def expect(ctx: Context, kind: type[E]) -> E:
-    event = ctx.event
-    if not isinstance(event, kind):
-        raise UnexpectedEventError(f"expected {kind.__name__}, got {type(event).__name__}")
-    return event

@@ -17,12 +17,12 @@ from msa_casework.domain.closing import CloseReason, close_case
 from msa_casework.domain.eligibility import reassess
 from msa_casework.domain.opening import case_id_for, open_case
 from msa_casework.domain.relocation import relocate
-from msa_casework.handlers.deps import Deps, expect
+from msa_casework.handlers.deps import Deps
 from msa_casework.handlers.publish import publish
 
 
 async def arrival_registered(deps: Deps, ctx: Context) -> None:
-    arrival = expect(ctx, ArrivalRegistered)
+    arrival = ctx.expect(ArrivalRegistered)
     unit = deps.unit(ctx)
     if await unit.case(case_id_for(arrival.person_ref)) is not None:
         return  # one case per person: a repeated arrival changes nothing
@@ -34,7 +34,7 @@ async def arrival_registered(deps: Deps, ctx: Context) -> None:
 
 
 async def residence_status_changed(deps: Deps, ctx: Context) -> None:
-    change = expect(ctx, ResidenceStatusChanged)
+    change = ctx.expect(ResidenceStatusChanged)
     unit = deps.unit(ctx)
     case = await unit.case(case_id_for(change.person_ref))
     outcome = reassess(case, change, deps.rules.reference)
@@ -43,7 +43,7 @@ async def residence_status_changed(deps: Deps, ctx: Context) -> None:
 
 
 async def person_relocated(deps: Deps, ctx: Context) -> None:
-    moved = expect(ctx, PersonRelocated)
+    moved = ctx.expect(PersonRelocated)
     unit = deps.unit(ctx)
     file = await unit.person_file(moved.person_ref, case_id_for(moved.person_ref))
     capacity = await unit.capacity()
@@ -53,12 +53,12 @@ async def person_relocated(deps: Deps, ctx: Context) -> None:
 
 
 async def person_departed(deps: Deps, ctx: Context) -> None:
-    departed = expect(ctx, PersonDeparted)
+    departed = ctx.expect(PersonDeparted)
     await _close(deps, ctx, departed.person_ref, "departed", departed.departed_on)
 
 
 async def person_erased(deps: Deps, ctx: Context) -> None:
-    erased = expect(ctx, PersonErased)
+    erased = ctx.expect(PersonErased)
     await _close(deps, ctx, erased.person_ref, "erased", erased.erased_at.astimezone(UTC).date())
 
 

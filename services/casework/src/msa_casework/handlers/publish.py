@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from msa_contracts import topics
 from msa_contracts.topics import CASE_FEED, PROVIDER_FEED
 from msa_kit.processing import Context
 
-from msa_casework import topics
 from msa_casework.domain.facts import Outcome
 
 

@@ -14,17 +14,16 @@ from msa_contracts.events import (
     PlanReviewed,
     ReferralMade,
 )
-from msa_kit.processing import Context, NotYet
+from msa_kit.processing import Context, NotYet, UnexpectedEvent
 
 from msa_casework.domain.approvals import request_fachleistung
 from msa_casework.domain.case import Case
-from msa_casework.domain.errors import UnexpectedEventError
 from msa_casework.domain.facts import Outcome
 from msa_casework.domain.goals import record_referral, report_progress
 from msa_casework.domain.plans import record_review, submit_plan
 from msa_casework.domain.reports import Sender, waits_for_clock
 from msa_casework.domain.rules import Rules
-from msa_casework.handlers.deps import Deps, expect
+from msa_casework.handlers.deps import Deps
 from msa_casework.handlers.publish import publish
 
 R = TypeVar("R", bound=Event)
@@ -33,7 +32,7 @@ Decision = Callable[[Case | None, R, Sender, date | None, Rules], Outcome]
 
 def sender_of(ctx: Context) -> Sender:
     if ctx.provider is None:
-        raise UnexpectedEventError(f"{ctx.record.topic} is not a provider's topic")
+        raise UnexpectedEvent(f"{ctx.record.topic} is not a provider's topic")
     return Sender(ctx.provider, ctx.envelope.id, ctx.envelope.type)
 
 
@@ -49,25 +48,25 @@ async def _decide(deps: Deps, ctx: Context, report: R, case_id: str, decide: Dec
 
 
 async def plan_submitted(deps: Deps, ctx: Context) -> None:
-    plan = expect(ctx, IntegrationPlanSubmitted)
+    plan = ctx.expect(IntegrationPlanSubmitted)
     await _decide(deps, ctx, plan, plan.case_id, submit_plan)
 
 
 async def plan_reviewed(deps: Deps, ctx: Context) -> None:
-    review = expect(ctx, PlanReviewed)
+    review = ctx.expect(PlanReviewed)
     await _decide(deps, ctx, review, review.case_id, record_review)
 
 
 async def goal_progress_reported(deps: Deps, ctx: Context) -> None:
-    progress = expect(ctx, GoalProgressReported)
+    progress = ctx.expect(GoalProgressReported)
     await _decide(deps, ctx, progress, progress.case_id, report_progress)
 
 
 async def fachleistung_requested(deps: Deps, ctx: Context) -> None:
-    request = expect(ctx, FachleistungRequested)
+    request = ctx.expect(FachleistungRequested)
     await _decide(deps, ctx, request, request.case_id, request_fachleistung)
 
 
 async def referral_made(deps: Deps, ctx: Context) -> None:
-    referral = expect(ctx, ReferralMade)
+    referral = ctx.expect(ReferralMade)
     await _decide(deps, ctx, referral, referral.case_id, record_referral)

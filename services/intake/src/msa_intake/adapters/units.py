@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from msa_contracts.events import Event
-from msa_kit.mongo import in_transaction
 from msa_kit.outbox import Outgoing
-from msa_kit.processing import Clock, Context
+from msa_kit.processing import Context
 from msa_kit.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -50,18 +49,14 @@ class MongoUnits:
         return self._unit(ctx.session, ctx.now, lambda event: ctx.emit(self._topic, event))
 
     async def run(self, work: Callable[[MongoUnit], Awaitable[T]]) -> T:
-        clock: Clock = self._runtime.clock
-
-        async def transaction(session: AsyncClientSession) -> T:
-            now, pending = clock(), list[Outgoing]()
+        async def transaction(
+            session: AsyncClientSession, now: datetime
+        ) -> tuple[T, list[Outgoing]]:
+            pending: list[Outgoing] = []
             unit = self._unit(session, now, lambda e: pending.append(Outgoing(self._topic, e)))
-            result = await work(unit)
-            await self._runtime.outbox.add(session, pending, now)
-            return result
+            return await work(unit), pending
 
-        result = await in_transaction(self._runtime.client, transaction)
-        self._runtime.relay.notify()
-        return result
+        return await self._runtime.commit(transaction)
 
     def _unit(
         self, session: AsyncClientSession, now: datetime, emit: Callable[[Event], None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from msa_kit.problems import install_problem_handlers, problem
+from msa_kit.problems import problem
 
 from msa_intake.domain.errors import (
     AlreadyRegistered,
@@ -33,5 +33,5 @@ async def _intake_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    install_problem_handlers(app)
+    """Intake's own errors; the kit's problem handlers come with the runtime's app."""
     app.add_exception_handler(IntakeError, _intake_error)

@@ -1,4 +1,5 @@
-"""The allocation-notice door: each ``PersonAllocated`` registers (or recognises) a person."""
+"""Kafka subscriptions: the allocation notices, each ``PersonAllocated`` registering (or
+recognising) a person."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 import structlog
 from msa_contracts.events import IdentityPayload, PersonAllocated, SealedIdentity
+from msa_kit.consumers import Consumer
 from msa_kit.logging import get_logger
 from msa_kit.processing import Context, Subscription, Unprocessable
 
@@ -20,12 +22,12 @@ log = get_logger("msa_intake.notices")
 Opener = Callable[[SealedIdentity], IdentityPayload]
 
 
-def notice_subscription(units: Units, deps: Deps, open_identity: Opener) -> Subscription:
-    """Rejections (unreadable identity, implausible data) are dead-lettered at once."""
+def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> list[Consumer]:
+    """What intake consumes: the ``notices`` topic. Rejections (unreadable identity,
+    implausible data) are dead-lettered at once."""
 
     async def on_notice(ctx: Context) -> None:
-        notice = ctx.event
-        assert isinstance(notice, PersonAllocated)  # guaranteed by allowed_types
+        notice = ctx.expect(PersonAllocated)
         structlog.contextvars.bind_contextvars(notice_id=notice.notice_id)
         try:
             command = RegisterArrival(
@@ -36,4 +38,5 @@ def notice_subscription(units: Units, deps: Deps, open_identity: Opener) -> Subs
             raise Unprocessable(exc.code, exc.message) from exc
         log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
 
-    return Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
+    subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
+    return [Consumer("intake-allocation-notices", (notices,), subscription)]

@@ -8,12 +8,14 @@ table it was written from (the replay test compares these documents).
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from msa_contracts.events import Event
 from msa_contracts.registry import DEFAULT_REGISTRY
 
-from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.outcomes import MeasureOutcome
+from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import CellKey, FigureTable, PublishedTable
 
@@ -121,11 +123,17 @@ def published_table(doc: Document) -> PublishedTable:
                           hidden, doc["threshold"])  # fmt: skip
 
 
-def outcome_doc(o: Outcome) -> Document:
+def outcome_doc(o: MeasureOutcome) -> Document:
     return {"_id": o.key, "measure_id": o.measure_id, "field_id": o.field_id, "period": o.period,
             "figures": o.figures, "suppressed": list(o.suppressed)}  # fmt: skip
 
 
-def outcome_of(doc: Document) -> Outcome:
-    return Outcome(doc["measure_id"], doc["field_id"], doc["period"], dict(doc["figures"]),
+def outcome_of(doc: Document) -> MeasureOutcome:
+    return MeasureOutcome(doc["measure_id"], doc["field_id"], doc["period"], dict(doc["figures"]),
                    tuple(doc["suppressed"]))  # fmt: skip
+
+
+def meta_doc(figures: Figures, now: datetime) -> dict[str, Any]:
+    """When the figures were computed, as of which day, from how many events."""
+    as_of = figures.as_of.isoformat() if figures.as_of else None
+    return {"_id": "projection", "as_of": as_of, "events": figures.events, "computed_at": now}

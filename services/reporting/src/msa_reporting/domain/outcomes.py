@@ -19,7 +19,7 @@ from msa_reporting.domain.table import PublishedTable
 
 
 @dataclass(frozen=True)
-class Outcome:
+class MeasureOutcome:
     """The content of one key, comparable with what was emitted before."""
 
     measure_id: str
@@ -44,9 +44,9 @@ class Outcome:
 
 
 def measure_outcomes(tables: Mapping[str, PublishedTable],
-                     reference: ReferenceData) -> dict[str, Outcome]:  # fmt: skip
+                     reference: ReferenceData) -> dict[str, MeasureOutcome]:  # fmt: skip
     """Every measure's outcome in every period of the published tables."""
-    found: dict[str, Outcome] = {}
+    found: dict[str, MeasureOutcome] = {}
     periods = tables[MEASURE_FIGURES["goals_set"]].periods
     for measure in reference.measures:
         for period in periods:
@@ -57,12 +57,14 @@ def measure_outcomes(tables: Mapping[str, PublishedTable],
                 figures[name] = tables[figure].values.get(key)
                 if key in tables[figure].suppressed:
                     suppressed.append(name)
-            outcome = Outcome(measure.id, measure.field, period, figures, tuple(suppressed))
+            outcome = MeasureOutcome(measure.id, measure.field, period, figures, tuple(suppressed))
             found[outcome.key] = outcome
     return found
 
 
-def changed(current: Mapping[str, Outcome], emitted: Mapping[str, Outcome]) -> list[Outcome]:
+def changed(
+    current: Mapping[str, MeasureOutcome], emitted: Mapping[str, MeasureOutcome]
+) -> list[MeasureOutcome]:
     """Keys whose content differs from the last emitted; never-emitted empty keys are skipped."""
     return [
         outcome for key, outcome in sorted(current.items())

@@ -12,7 +12,7 @@ from msa_contracts.reference import ReferenceData
 from msa_reporting.domain.compute import as_of, compute
 from msa_reporting.domain.dimensions import parents
 from msa_reporting.domain.fold import fold
-from msa_reporting.domain.outcomes import Outcome, measure_outcomes
+from msa_reporting.domain.outcomes import MeasureOutcome, measure_outcomes
 from msa_reporting.domain.protect import protect
 from msa_reporting.domain.stored import Stored, canonical
 from msa_reporting.domain.table import FigureTable, PublishedTable
@@ -25,7 +25,7 @@ class Figures:
     events: int
     true: dict[str, FigureTable]
     published: dict[str, PublishedTable]
-    outcomes: dict[str, Outcome]
+    outcomes: dict[str, MeasureOutcome]
 
 
 def project(events: Mapping[str, Stored], reference: ReferenceData, threshold: int) -> Figures:

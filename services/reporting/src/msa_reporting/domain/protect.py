@@ -14,7 +14,8 @@ from __future__ import annotations
 from msa_reporting.domain.dimensions import PARENT, TOTAL, UNKNOWN
 from msa_reporting.domain.figures import BY_ID
 from msa_reporting.domain.periods import CUMULATIVE
-from msa_reporting.domain.suppression import Cell, Relation, primary, suppress
+from msa_reporting.domain.relations import CountedCell, Relation
+from msa_reporting.domain.suppression import primary, suppress
 from msa_reporting.domain.table import CellKey, FigureTable, PublishedTable, total
 
 
@@ -49,7 +50,7 @@ def _nested(child: str, rows: tuple[str, ...], parent_of: dict[str, str],
 def protect(table: FigureTable, threshold: int,
             parents: dict[str, dict[str, str]]) -> PublishedTable:  # fmt: skip
     """The publishable version of ``table``."""
-    cells = {k: Cell(v or 0, table.units.get(k, 0)) for k, v in table.values.items()}
+    cells = {k: CountedCell(v or 0, table.units.get(k, 0)) for k, v in table.values.items()}
     if BY_ID[table.figure].kind == "median":
         hidden = primary(cells, threshold)
     else:

@@ -10,12 +10,12 @@ field). Output: the set of cells that must not be published.
 2. Secondary, to a fixpoint: every relation that has exactly one suppressed cell gets a
    second one, the smallest other non-zero cell (ties: fewest units, then the cell key), so
    that no total minus published parts yields a suppressed cell.
-3. Audit: a suppressed cell may still be pinned down by *combining* relations (a row and a
-   column that each hold two suppressed cells can, e.g., isolate a third). Every cell the
-   linear system of all relations determines exactly (``audit.determined``) gets one more
-   suppressed neighbour (the smallest non-zero unsuppressed cell of its relations, else of
-   the relations reached through suppressed cells), and step 2 runs again. Suppression
-   only grows, so this ends.
+3. Disclosure control: a suppressed cell may still be pinned down by *combining* relations
+   (a row and a column that each hold two suppressed cells can, e.g., isolate a third).
+   Every cell the linear system of all relations determines exactly
+   (``disclosure.determined``) gets one more suppressed neighbour (the smallest non-zero
+   unsuppressed cell of its relations, else of the relations reached through suppressed
+   cells), and step 2 runs again. Suppression only grows, so this ends.
 
 Afterwards: no published cell has 0 < units < k; every relation holds zero or at least two
 suppressed cells; no suppressed value follows exactly from published values and the
@@ -26,37 +26,19 @@ down: from a published total of 12 over two suppressed cells, each is at most 11
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TypeVar
 
-from msa_reporting.domain.audit import determined
+from msa_reporting.domain.disclosure import determined
+from msa_reporting.domain.relations import CountedCell, Relation
 
 K = TypeVar("K", bound=Hashable)
 
 
-@dataclass(frozen=True)
-class Cell:
-    value: int
-    units: int
-
-
-@dataclass(frozen=True)
-class Relation(Generic[K]):
-    """``total`` equals the sum of ``parts``."""
-
-    total: K
-    parts: tuple[K, ...]
-
-    @property
-    def cells(self) -> tuple[K, ...]:
-        return (self.total, *self.parts)
-
-
-def primary(cells: Mapping[K, Cell], threshold: int) -> set[K]:
+def primary(cells: Mapping[K, CountedCell], threshold: int) -> set[K]:
     return {key for key, cell in cells.items() if 0 < cell.units < threshold}
 
 
-def suppress(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], threshold: int,
+def suppress(cells: Mapping[K, CountedCell], relations: Sequence[Relation[K]], threshold: int,
              *, audit: bool = True) -> set[K]:  # fmt: skip
     """The cells to suppress (primary, secondary and, with ``audit``, linear closure)."""
     hidden = primary(cells, threshold)
@@ -71,7 +53,9 @@ def suppress(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], threshol
         hidden.update(added)
 
 
-def _secondary(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], hidden: set[K]) -> None:
+def _secondary(
+    cells: Mapping[K, CountedCell], relations: Sequence[Relation[K]], hidden: set[K]
+) -> None:
     changed = True
     while changed:
         changed = False
@@ -84,7 +68,7 @@ def _secondary(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], hidden
                     changed = True
 
 
-def _cover(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], hidden: set[K],
+def _cover(cells: Mapping[K, CountedCell], relations: Sequence[Relation[K]], hidden: set[K],
            key: K) -> K | None:  # fmt: skip
     """The smallest non-zero published cell next to ``key``, searching outwards through
     relations that share suppressed cells."""
@@ -99,7 +83,7 @@ def _cover(cells: Mapping[K, Cell], relations: Sequence[Relation[K]], hidden: se
     return None
 
 
-def _smallest(cells: Mapping[K, Cell], candidates: Iterable[K]) -> K | None:
+def _smallest(cells: Mapping[K, CountedCell], candidates: Iterable[K]) -> K | None:
     nonzero = [c for c in candidates if cells[c].value or cells[c].units]
     if not nonzero:
         return None

@@ -16,11 +16,11 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, RedirectResponse
 from msa_contracts.reference import ReferenceData
 
-from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.dimensions import TOTAL
 from msa_reporting.domain.periods import CUMULATIVE
 from msa_reporting.domain.table import PublishedTable
 from msa_reporting.entrypoints import charts, panels
+from msa_reporting.ports import Store
 from msa_reporting.summary import COLUMNS, summary_rows
 
 TILES = (
@@ -35,7 +35,7 @@ def _asset(name: str) -> str:
     return files("msa_reporting.entrypoints").joinpath(name).read_text(encoding="utf-8")
 
 
-def router(store: ProjectionStore, reference: ReferenceData) -> APIRouter:
+def router(store: Store, reference: ReferenceData) -> APIRouter:
     page = APIRouter(tags=["dashboard"])
     template, style = Template(_asset("templates/dashboard.html")), _asset("static/dashboard.css")
 

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from msa_contracts.reference import ReferenceData
 from msa_kit.auth import Principal, Role, require
 
-from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.dimensions import TOTAL, catalogue
 from msa_reporting.domain.figures import BY_ID
 from msa_reporting.domain.table import PublishedTable
 from msa_reporting.entrypoints import views
+from msa_reporting.ports import Store
 from msa_reporting.summary import COLUMNS, summary_rows
 
 OFFICE = (Role.STATISTICIAN, Role.CASEWORKER, Role.AUDITOR, Role.FINANCE)
@@ -24,7 +24,7 @@ Reader = Annotated[Principal, Depends(require(*OFFICE))]
 CSV = "text/csv; charset=utf-8"
 
 
-def router(store: ProjectionStore, reference: ReferenceData) -> APIRouter:
+def router(store: Store, reference: ReferenceData) -> APIRouter:
     api = APIRouter(prefix="/api/v1", tags=["figures"])
     rows = catalogue(reference)
 

@@ -1,24 +1,27 @@
-"""Subscriptions: every input topic, in reporting's consumer group, one subscriber each.
+"""Kafka subscriptions: every input topic, in reporting's consumer group, one subscriber each.
 
 Delivery semantics come from the kit: offsets are committed only after a record was
 handled (``AckPolicy.NACK_ON_ERROR``), duplicates are dropped by the inbox, invalid records
-go to ``msa.reporting.dead-letter``. Each topic admits the event types the catalogue lists.
+go to reporting's dead-letter topic. Each topic admits the event types the catalogue lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from msa_contracts.topics import catalogue
+from msa_kit.consumers import Consumer
 from msa_kit.processing import Handler, Subscription
-from msa_kit.runtime import ServiceRuntime
-
-from msa_reporting.settings import ReportingSettings
 
 
-def subscribe_inputs(
-    runtime: ServiceRuntime, settings: ReportingSettings, handler: Handler
-) -> None:
-    topics = catalogue(providers=())
-    for name, actual in settings.input_topics.items():
-        allowed = set(topics.topic(name).event_types)
-        title = f"reporting-{name.removeprefix('msa.').replace('.', '-')}"
-        runtime.subscribe([actual], Subscription(handler, allowed_types=allowed), title=title)
+def consumers(input_topics: Mapping[str, str], handler: Handler) -> list[Consumer]:
+    """One consumer per input topic (catalogue name → the topic actually consumed)."""
+    known = catalogue(providers=())
+    return [
+        Consumer(_title(name), (actual,), Subscription(handler, set(known.topic(name).event_types)))
+        for name, actual in input_topics.items()
+    ]
+
+
+def _title(name: str) -> str:
+    return f"reporting-{name.removeprefix('msa.').replace('.', '-')}"

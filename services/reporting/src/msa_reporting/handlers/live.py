@@ -16,44 +16,38 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
 
 from msa_contracts.reference import ReferenceData
+from msa_kit.commit import Committer
 from msa_kit.logging import get_logger
-from msa_kit.mongo import in_transaction
-from msa_kit.outbox import Outbox, Outgoing
-from msa_kit.processing import Clock
-from pymongo import AsyncMongoClient
+from msa_kit.outbox import Outgoing
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.fold import apply
-from msa_reporting.domain.outcomes import Outcome, changed
+from msa_reporting.domain.outcomes import MeasureOutcome, changed
 from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.world import World
+from msa_reporting.ports import Store
 
 log = get_logger("msa_reporting.live")
 
 
 @dataclass
 class LiveProjection:
-    store: ProjectionStore
-    client: AsyncMongoClient[dict[str, Any]]
-    outbox: Outbox
+    store: Store
+    commit: Committer
     reference: ReferenceData
     threshold: int
     topic: str
-    clock: Clock
     quiet_s: float = 0.5
     reconcile_s: float = 60.0
-    on_commit: Callable[[], None] = lambda: None
     world: World = field(default_factory=World)
     folded: dict[tuple[str, int], int] = field(default_factory=dict)  # last offset folded
     count: int = 0
-    emitted: dict[str, Outcome] = field(default_factory=dict)
+    emitted: dict[str, MeasureOutcome] = field(default_factory=dict)
     current: Figures | None = None
     refreshes: int = 0
     _pending: list[Stored] | None = None  # while figures are computed from the world
@@ -107,15 +101,13 @@ class LiveProjection:
             for stored in pending:
                 self._fold(stored)
         news = changed(figures.outcomes, self.emitted)
-        now = self.clock()
 
-        async def work(session: AsyncClientSession) -> None:
+        async def work(session: AsyncClientSession, now: datetime) -> tuple[None, list[Outgoing]]:
             await self.store.save_figures(figures, now, session, previous=self.current)
             await self.store.save_outcomes(news, session)
-            await self.outbox.add(session, [Outgoing(self.topic, o.event(now)) for o in news], now)
+            return None, [Outgoing(self.topic, o.event(now)) for o in news]
 
-        await in_transaction(self.client, work)
-        self.on_commit()
+        await self.commit(work)
         self.emitted.update({o.key: o for o in news})
         self.current, self.refreshes = figures, self.refreshes + 1
         log.info("figures refreshed", events=figures.events, outcomes_emitted=len(news))

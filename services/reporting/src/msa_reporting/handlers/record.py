@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from msa_kit.processing import Context, Handler
 
-from msa_reporting.adapters.store import ProjectionStore
 from msa_reporting.domain.stored import Stored, is_input
 from msa_reporting.handlers.live import LiveProjection
+from msa_reporting.ports import Store
 
 
-def make_recorder(store: ProjectionStore, live: LiveProjection) -> Handler:
+def make_recorder(store: Store, live: LiveProjection) -> Handler:
     """The handler of every input topic."""
 
     async def record(ctx: Context) -> None:

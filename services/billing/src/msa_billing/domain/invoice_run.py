@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from msa_billing.domain.entry_record import Entry
+from msa_billing.domain.entry import Entry
 from msa_billing.domain.invoices import Issued, invoice_number, issue
 
 

@@ -17,7 +17,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_reporting.adapters import documents as docs
-from msa_reporting.domain.outcomes import Outcome
+from msa_reporting.domain.outcomes import MeasureOutcome
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable, PublishedTable
@@ -27,7 +27,9 @@ CHUNK, PACKED, BODIES = "chunk", "packed", "bodies"
 BATCH = 1000
 
 
-class ProjectionStore:
+class MongoStore:
+    """Reporting's database (the port ``Store``, plus the replay's bulk writes)."""
+
     def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
         self.db = db
 
@@ -100,15 +102,15 @@ class ProjectionStore:
             docs.published_doc(t) for name, t in figures.published.items()
             if previous is None or previous.published.get(name) != t
         ], session)  # fmt: skip
-        meta = _meta(figures, now)
+        meta = docs.meta_doc(figures, now)
         await self.db[META].replace_one({"_id": "projection"}, meta, upsert=True, session=session)
 
     async def save_outcomes(
-        self, outcomes: Iterable[Outcome], session: AsyncClientSession | None
+        self, outcomes: Iterable[MeasureOutcome], session: AsyncClientSession | None
     ) -> None:
         await _replace(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes], session)
 
-    async def load_outcomes(self) -> dict[str, Outcome]:
+    async def load_outcomes(self) -> dict[str, MeasureOutcome]:
         return {d["_id"]: docs.outcome_of(d) async for d in self.db[OUTCOMES].find({})}
 
     async def load_true(self) -> dict[str, FigureTable]:
@@ -121,7 +123,7 @@ class ProjectionStore:
         return await self.db[META].find_one({"_id": "projection"}) or {}
 
     async def insert_projection(
-        self, figures: Figures, outcomes: Iterable[Outcome], now: datetime
+        self, figures: Figures, outcomes: Iterable[MeasureOutcome], now: datetime
     ) -> None:
         """Write the projection documents into an empty store (replay)."""
         await asyncio.gather(
@@ -130,7 +132,7 @@ class ProjectionStore:
                 self.db[PUBLISHED], [docs.published_doc(t) for t in figures.published.values()]
             ),
             _insert(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes]),
-            _insert(self.db[META], [_meta(figures, now)]),
+            _insert(self.db[META], [docs.meta_doc(figures, now)]),
         )
 
 
@@ -153,8 +155,3 @@ async def _insert(coll: Any, documents: list[dict[str, Any]]) -> int:
     if documents:
         await coll.insert_many(documents, ordered=False)
     return len(documents)
-
-
-def _meta(figures: Figures, now: datetime) -> dict[str, Any]:
-    as_of = figures.as_of.isoformat() if figures.as_of else None
-    return {"_id": "projection", "as_of": as_of, "events": figures.events, "computed_at": now}

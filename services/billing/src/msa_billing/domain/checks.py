@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from msa_contracts.events import Reason
+from msa_contracts.events import Reason, reason
 from msa_contracts.reference.model import ProviderContract
 from msa_contracts.values import Module
 
 from msa_billing.domain import reasons as r
-from msa_billing.domain.entry_record import Billed, Entry
+from msa_billing.domain.case_view import Approval, CaseView
+from msa_billing.domain.entry import Billed, Entry
 from msa_billing.domain.rules import Tariff
-from msa_billing.domain.view import Approval, CaseView
 
 
 @dataclass(frozen=True)
@@ -57,19 +57,19 @@ def assess(
     day = entry.service_date
     ahead = timedelta(days=policy.future_tolerance_days)
     if entry.sent_on is not None and day > entry.sent_on + ahead:
-        return Reject(r.reason(r.FUTURE_DATE, f"{day} is after {entry.sent_on}, the day the "
+        return Reject(reason(r.FUTURE_DATE, f"{day} is after {entry.sent_on}, the day the "
                                "entry was sent", "service_date"))  # fmt: skip
     if today is not None and day > today + ahead:
         # Billing's day (the clock topic) may lag behind the provider's: the hours topic and
         # the clock are consumed independently. Wait for the day instead of judging early.
-        blocker = r.reason(r.FUTURE_DATE, f"{day} is after the latest day {today}",
+        blocker = reason(r.FUTURE_DATE, f"{day} is after the latest day {today}",
                            "service_date")  # fmt: skip
         return Reject(blocker) if final else Hold(blocker)
     contract = policy.contracts.get(entry.provider_id)
     rate = contract.rate_on(day) if contract else None
     if rate is None:
         message = f"no hourly rate of {entry.provider_id} is in force on {day}"
-        return Reject(r.reason(r.NO_RATE, message, "service_date"))
+        return Reject(reason(r.NO_RATE, message, "service_date"))
     settled = final or (case is not None and case.closed)
     if case is None or case.holder_on(day) != entry.provider_id:
         return _unassigned(entry, case, settled)
@@ -77,13 +77,13 @@ def assess(
     approval = case.approval_on(day) if module is Module.FACHLEISTUNG else None
     if module is Module.FACHLEISTUNG and approval is None:
         message = f"case {entry.case_id} has no active Fachleistung approval on {day}"
-        blocker = r.reason(r.NO_ACTIVE_APPROVAL, message, "service_date")
+        blocker = reason(r.NO_ACTIVE_APPROVAL, message, "service_date")
         return Reject(blocker) if settled else Hold(blocker)
     billable = policy.tariff.billable_minutes(entry.minutes, entry.activity)
     if approval is not None and approval.used_minutes + billable > approval.budget_minutes:
         message = (f"{billable} billable minutes exceed the {approval.remaining_minutes} "
                    f"minutes left of approval {approval.approval_id}")  # fmt: skip
-        return Reject(r.reason(r.BUDGET_EXHAUSTED, message, "minutes"))
+        return Reject(reason(r.BUDGET_EXHAUSTED, message, "minutes"))
     billed = Billed(
         module=module, approval_id=approval.approval_id if approval else None,
         rate_cents_per_hour=rate, minutes_billable=billable,
@@ -98,9 +98,9 @@ def _unassigned(entry: Entry, case: CaseView | None, settled: bool) -> Verdict:
     day = entry.service_date
     if case is not None and _closed_before(case, day, entry.provider_id):
         message = f"case {entry.case_id} was closed on {case.closed_on}"
-        return Reject(r.reason(r.CASE_CLOSED, message, "service_date"))
+        return Reject(reason(r.CASE_CLOSED, message, "service_date"))
     message = f"case {entry.case_id} is not assigned to {entry.provider_id} on {day}"
-    blocker = r.reason(r.CASE_NOT_ASSIGNED, message, "case_id")
+    blocker = reason(r.CASE_NOT_ASSIGNED, message, "case_id")
     return Reject(blocker) if settled else Hold(blocker)
 
 

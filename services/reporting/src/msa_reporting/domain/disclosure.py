@@ -11,10 +11,9 @@ far smaller than the modulus and the answer equals the one over the rationals.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence, Set
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-if TYPE_CHECKING:
-    from msa_reporting.domain.suppression import Relation
+from msa_reporting.domain.relations import Relation
 
 K = TypeVar("K", bound=Hashable)
 P = (1 << 61) - 1
