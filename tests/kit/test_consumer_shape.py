@@ -90,3 +90,16 @@ async def test_the_day_only_moves_forward() -> None:
     assert await days.advance(date(2026, 3, 2)) == date(2026, 3, 2)
     assert await days.advance(date(2026, 3, 1)) == date(2026, 3, 2)  # a late tick
     assert await days.latest() == date(2026, 3, 2)
+
+
+async def test_a_tick_earlier_than_the_day_reached_is_not_taken_and_the_day_is_exported() -> None:
+    from msa_kit.day_store import take_tick
+    from msa_kit.metrics import CLOCK_DAY
+
+    days = MemoryDays()
+    assert await take_tick(days, date(2026, 3, 30)) == date(2026, 3, 30)
+    assert await take_tick(days, date(2026, 3, 30)) == date(2026, 3, 30)  # a repeat: taken
+    assert await take_tick(days, date(2026, 3, 29)) is None  # earlier: ignored
+    assert await days.latest() == date(2026, 3, 30)
+    # the city's midnight of 30 March (CEST, +02:00) in Unix seconds
+    assert CLOCK_DAY._value.get() == datetime(2026, 3, 29, 22, tzinfo=UTC).timestamp()

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime, time
 
 from msa_contracts.envelope import encode
-from msa_contracts.events import HoursAccepted, HoursRejected
+from msa_contracts.events import HoursAccepted, HoursHeld, HoursRejected
 from msa_contracts.values import Module
 
 from tests.billing.builders import (
@@ -116,7 +116,8 @@ async def test_hours_ahead_of_a_lagging_clock_wait_for_the_day_instead_of_being_
     sent = datetime.combine(date(2026, 3, 13), time(8), tzinfo=UTC)
 
     early = await bill.hours("caritas", logged(case_id, date(2026, 3, 13)), sent=sent)
-    assert names(early, CARITAS) == []
+    waiting = only(early, HoursHeld, CARITAS)
+    assert (waiting.reason.code, waiting.decide_by) == ("future-date", date(2026, 4, 12))
     await bill.day(date(2026, 3, 11))
     await bill.day(date(2026, 3, 12))
     decided = await bill.day(date(2026, 3, 13))
@@ -203,7 +204,9 @@ async def test_an_entry_before_its_assignment_is_held_then_accepted_when_it_arri
     held = await bill.deliver(TOPICS.hours("caritas"), record)
     emitted = await bill.case(opened(case_id, MARCH_2), assigned(case_id, "caritas", MARCH_2))
 
-    assert held == []
+    waiting = only(held, HoursHeld, CARITAS)
+    assert (waiting.reason.code, waiting.decide_by) == ("case-not-assigned", date(2026, 4, 8))
+    assert names(held, LEDGER) == [], "a held entry is the provider's business only"
     accepted = only(emitted, HoursAccepted, CARITAS)
     assert accepted.minutes_billable == 30
     assert {o.causation_id for o in emitted} == {"early-entry"}
@@ -225,6 +228,18 @@ async def test_a_held_entry_repeated_while_held_answers_every_record_once_decide
     assert answers == [("r1", CARITAS), ("r1", LEDGER), ("r2", CARITAS)]
 
 
+async def test_a_record_repeating_a_held_entry_is_told_it_is_held(bill: Harness) -> None:
+    case_id = new_case_id()
+    await bill.day(TODAY)
+    entry = logged(case_id, date(2026, 3, 9))
+    first = await bill.hours("caritas", entry, event_id="r1")
+    second = await bill.hours("caritas", entry, event_id="r2")
+
+    assert [(type(o.event).__name__, o.causation_id) for o in first + second] == [
+        ("HoursHeld", "r1"), ("HoursHeld", "r2"),
+    ]  # fmt: skip
+
+
 async def test_hours_for_another_providers_case_wait_then_are_rejected_after_the_hold_days(
     bill: Harness,
 ) -> None:
@@ -234,7 +249,8 @@ async def test_hours_for_another_providers_case_wait_then_are_rejected_after_the
     day_29 = await bill.day(date(2026, 4, 7))
     day_30 = await bill.day(date(2026, 4, 8))  # 30 days after the service date
 
-    assert held == [] and names(day_29, DIAKONIE) == []
+    assert names(held, DIAKONIE) == ["HoursHeld"]
+    assert names(day_29, DIAKONIE) == [], "held once is said once, not on every tick"
     assert reason_of(day_30, DIAKONIE) == "case-not-assigned"
     assert names(day_30, CARITAS) == [] and "HoursAccepted" not in names(day_30)
 
@@ -259,7 +275,7 @@ async def test_after_a_reassignment_the_old_provider_bills_the_days_before_and_t
     after_new = await bill.hours("diakonie", logged(case_id, date(2026, 3, 6)))
 
     assert names(before, CARITAS) == ["HoursAccepted"]
-    assert after_old == []  # held: it might still be reassigned back
+    assert names(after_old, CARITAS) == ["HoursHeld"]  # it might still be reassigned back
     assert names(after_new, DIAKONIE) == ["HoursAccepted"]
     assert (await bill.entry("caritas", after_old_id(bill))).status == "held"
 
@@ -281,7 +297,7 @@ async def test_fachleistung_hours_wait_for_an_approval_and_are_billed_against_it
         approved(case_id, "caritas", date(2026, 3, 5), date(2027, 3, 4), 2400)
     )
 
-    assert held == []
+    assert only(held, HoursHeld, CARITAS).reason.code == "no-active-approval"
     accepted = only(emitted, HoursAccepted, CARITAS)
     assert (accepted.module, accepted.approval_id) == (Module.FACHLEISTUNG, f"{case_id}:A1")
     assert accepted.minutes_billable == 72
@@ -350,3 +366,28 @@ async def test_a_record_without_headers_is_answered_as_missing_header(bill: Harn
     emitted = await bill.deliver(TOPICS.hours("caritas"), bare)
 
     assert reason_of(emitted) == "missing-header"
+
+
+async def test_a_tick_for_an_earlier_day_runs_nothing(bill: Harness) -> None:
+    case_id = await caritas_case(bill)
+    await bill.hours("caritas", logged(case_id, date(2026, 3, 9)))
+    await bill.day(date(2026, 4, 2))
+
+    stale = await bill.day(date(2026, 3, 20))
+
+    assert stale == []
+    assert await bill.store.unit(None).days.latest() == date(2026, 4, 2)
+
+
+async def test_an_entry_sent_half_an_hour_after_local_midnight_is_dated_that_city_day(
+    bill: Harness,
+) -> None:
+    case_id = await caritas_case(bill)
+    await bill.day(date(2026, 3, 31))
+    sent = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)  # 00:30 on 1 April in Dresden
+
+    answered = await bill.hours("caritas", logged(case_id, date(2026, 4, 2)), sent=sent)
+
+    # 2 April is one day after the day it was sent: within the tolerance, so it waits for
+    # the day (a UTC reading, 31 March, would have rejected it as future-date)
+    assert only(answered, HoursHeld, CARITAS).reason.code == "future-date"

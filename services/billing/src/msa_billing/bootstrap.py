@@ -8,7 +8,9 @@ from datetime import date
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_kit.city_day import city_day
 from msa_kit.consumers import Consumer
+from msa_kit.day_store import show_stored_day
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
@@ -81,8 +83,10 @@ def build(
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
 
+    runtime.startup_hooks.append(lambda: show_stored_day(store.unit(None).days))
+
     async def today() -> date:
-        return await store.unit(None).days.latest() or runtime.clock().date()
+        return await store.unit(None).days.latest() or city_day(runtime.clock())
 
     api = Api(store, commands, today, {p.id: p.name for p in reference.providers},
               {d.id.value: d.de for d in reference.domains})  # fmt: skip

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
 from msa_kit.consumers import Consumer
+from msa_kit.day_store import show_stored_day
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
@@ -61,4 +62,6 @@ def build(
     subscribed = consumers(handlers, catalogue(p.id for p in reference.providers))
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
+
+    runtime.startup_hooks.append(lambda: show_stored_day(store.unit(None).days))
     return Casework(settings, runtime, store, rules, handlers, subscribed)

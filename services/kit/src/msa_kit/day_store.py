@@ -13,6 +13,12 @@ from typing import Any, Protocol
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
+from msa_kit.city_day import city_midnight
+from msa_kit.logging import get_logger
+from msa_kit.metrics import CLOCK_DAY
+
+log = get_logger("msa_kit.day_store")
+
 
 class Days(Protocol):
     async def latest(self) -> date | None: ...
@@ -56,3 +62,29 @@ class MemoryDays:
         if self.day is None or day > self.day:
             self.day = day
         return self.day
+
+
+async def take_tick(days: Days, day: date) -> date | None:
+    """The day a tick for ``day`` puts the service on, or None for a tick earlier than the
+    day already reached: such a tick (a rogue or stale producer, a restored topic) is never
+    applied, only logged. A repeat of the latest day is taken again (what falls due on a day
+    is idempotent, and a repeated tick decides entries still held)."""
+    latest = await days.latest()
+    if latest is not None and day < latest:
+        log.warning("tick ignored: earlier than the day already reached",
+                    day=day.isoformat(), latest=latest.isoformat())  # fmt: skip
+        return None
+    kept = await days.advance(day)
+    show_day(kept)
+    return kept
+
+
+async def show_stored_day(days: Days) -> None:
+    """At start: export the day the service's store holds, before any tick arrives."""
+    show_day(await days.latest())
+
+
+def show_day(day: date | None) -> None:
+    """Export the service's clock day (``msa_clock_day_timestamp_seconds``)."""
+    if day is not None:
+        CLOCK_DAY.set(city_midnight(day).timestamp())

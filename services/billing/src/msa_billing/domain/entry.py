@@ -7,7 +7,7 @@ An entry is keyed by its provider (the topic it came on) and the provider's entr
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 from msa_contracts.events import HoursLogged, Reason
@@ -55,10 +55,11 @@ class Entry(BaseModel):
 
     @classmethod
     def received(
-        cls, provider_id: str, logged: HoursLogged, cause: Cause, at: datetime, sent: datetime
+        cls, provider_id: str, logged: HoursLogged, cause: Cause, at: datetime, sent_on: date
     ) -> Entry:
+        """``sent_on``: the city's day the provider sent it (from its CloudEvents time)."""
         fields = {"provider_id": provider_id, "causes": [cause], "received_at": at,
-                  "sent_on": sent.astimezone(UTC).date()}  # fmt: skip
+                  "sent_on": sent_on}  # fmt: skip
         return cls.model_validate(fields | _content(logged))
 
     @property

@@ -6,13 +6,14 @@ an acceptance also goes to the public ledger once, with any budget threshold it 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from msa_contracts.events import (
     BudgetThresholdReached,
     Event,
     HoursAccepted,
+    HoursHeld,
     HoursLogged,
     HoursRejected,
     Reason,
@@ -34,10 +35,20 @@ def settle(
     """Accept, reject or (keep) hold ``entry``; an acceptance charges the case's budget."""
     verdict = assess(entry, case, today, policy, final=final)
     if isinstance(verdict, Hold):
+        # the provider hears at once that (and why) the entry waits, and again only when the
+        # reason changes; the final answer follows when it is decided
+        news = (
+            entry.held_since is None
+            or entry.reason is None
+            or (entry.reason.code != verdict.reason.code)
+        )
         # the hold counts from the service date, not from when billing happened to read the
         # entry: the same records then give the same answers, however consumers interleave
         entry.status, entry.reason, entry.held_since = "held", verdict.reason, entry.service_date
-        return []
+        if not news:
+            return []
+        event = held(entry, policy.hold_days, now)
+        return [Fact(event, entry.provider_id, ledger=False, cause=c) for c in entry.causes]
     entry.decided_at = now
     if isinstance(verdict, Reject):
         entry.status, entry.reason = "rejected", verdict.reason
@@ -51,9 +62,12 @@ def settle(
     return facts
 
 
-def repeat(entry: Entry, logged: HoursLogged, cause: Cause, now: datetime) -> list[Fact]:
-    """Another record with a used entry id: the same entry is answered as before (or, while
-    held, answered when decided); a different entry under that id is rejected."""
+def repeat(
+    entry: Entry, logged: HoursLogged, cause: Cause, now: datetime, hold_days: int
+) -> list[Fact]:
+    """Another record with a used entry id: the same entry is answered as before (while
+    held: that it is held, and its decision later); a different entry under that id is
+    rejected."""
     if not entry.same_as(logged):
         message = f"entry id {logged.entry_id} was used before for a different entry"
         conflict = reason(r.ENTRY_ID_CONFLICT, message, "entry_id")
@@ -61,8 +75,19 @@ def repeat(entry: Entry, logged: HoursLogged, cause: Cause, now: datetime) -> li
                      entry.provider_id, ledger=False, cause=cause)]  # fmt: skip
     if entry.status == "held":
         entry.causes.append(cause)
-        return []
+        return [Fact(held(entry, hold_days, now), entry.provider_id, ledger=False, cause=cause)]
     return [Fact(answer(entry), entry.provider_id, ledger=False, cause=cause)]
+
+
+def held(entry: Entry, hold_days: int, now: datetime) -> HoursHeld:
+    """The answer to a held entry: why it waits, and the day it is decided by at the latest
+    (its service date plus the hold period: then it is decided with what is known)."""
+    assert entry.reason is not None and entry.held_since is not None, "only a held entry"
+    return HoursHeld(
+        entry_id=entry.entry_id, provider_id=entry.provider_id, case_id=entry.case_id,
+        service_date=entry.service_date, reason=entry.reason,
+        decide_by=entry.held_since + timedelta(days=hold_days), held_at=now,
+    )  # fmt: skip
 
 
 def answer(entry: Entry) -> Event:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from msa_contracts.events import DayStarted
+from msa_kit.day_store import take_tick
 from msa_kit.processing import Context
 
 from msa_billing.domain.case_view import CaseView
@@ -20,7 +21,9 @@ from msa_billing.ports import Unit
 async def day_started(deps: Deps, ctx: Context) -> None:
     tick = ctx.expect(DayStarted)
     unit = deps.unit(ctx)
-    today = await unit.days.advance(tick.day)
+    today = await take_tick(unit.days, tick.day)
+    if today is None:
+        return
     facts = await revisit_held(unit, deps, today, ctx.now)
     target = previous_month(today)
     if target not in await unit.runs.done():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from msa_contracts.events import HoursLogged
+from msa_kit.city_day import city_day
 from msa_kit.processing import Context, UnexpectedEvent
 
 from msa_billing.domain.case_view import CaseView
@@ -18,10 +19,11 @@ async def hours_logged(deps: Deps, ctx: Context) -> None:
     unit = deps.unit(ctx)
     known = await unit.entries.get(ctx.provider, logged.entry_id)
     if known is not None:
-        facts = repeat(known, logged, cause_of(ctx), ctx.now)
+        facts = repeat(known, logged, cause_of(ctx), ctx.now, deps.policy.hold_days)
         await unit.entries.save(known)
     else:
-        entry = Entry.received(ctx.provider, logged, cause_of(ctx), ctx.now, ctx.envelope.time)
+        sent_on = city_day(ctx.envelope.time)
+        entry = Entry.received(ctx.provider, logged, cause_of(ctx), ctx.now, sent_on)
         case = await unit.cases.get(logged.case_id) or CaseView(case_id=logged.case_id)
         facts = settle(entry, case, await unit.days.latest(), deps.policy, ctx.now)
         await unit.entries.save(entry)

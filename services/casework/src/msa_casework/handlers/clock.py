@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from msa_contracts.events import DayStarted
+from msa_kit.day_store import take_tick
 from msa_kit.processing import Context
 
 from msa_casework.domain.ticks import on_day
@@ -13,7 +14,9 @@ from msa_casework.handlers.publish import publish
 async def day_started(deps: Deps, ctx: Context) -> None:
     tick = ctx.expect(DayStarted)
     unit = deps.unit(ctx)
-    day = await unit.days.advance(tick.day)
+    day = await take_tick(unit.days, tick.day)
+    if day is None:
+        return
     due, capacity = await unit.due(day), await unit.capacity()
     outcome = on_day(due, capacity, day, deps.rules)
     await unit.save(outcome, capacity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import date
 
 from msa_contracts.events import (
     ArrivalRegistered,
@@ -11,6 +11,7 @@ from msa_contracts.events import (
     PersonRelocated,
     ResidenceStatusChanged,
 )
+from msa_kit.city_day import city_day
 from msa_kit.processing import Context
 
 from msa_casework.domain.closing import CloseReason, close_case
@@ -59,7 +60,7 @@ async def person_departed(deps: Deps, ctx: Context) -> None:
 
 async def person_erased(deps: Deps, ctx: Context) -> None:
     erased = ctx.expect(PersonErased)
-    await _close(deps, ctx, erased.person_ref, "erased", erased.erased_at.astimezone(UTC).date())
+    await _close(deps, ctx, erased.person_ref, "erased", city_day(erased.erased_at))
 
 
 async def _close(deps: Deps, ctx: Context, person_ref: str, reason: CloseReason, on: date) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date
+from datetime import date
 from typing import TypeVar
 
 from msa_contracts.events import (
@@ -14,6 +14,7 @@ from msa_contracts.events import (
     PlanReviewed,
     ReferralMade,
 )
+from msa_kit.city_day import city_day
 from msa_kit.processing import Context, NotYet, UnexpectedEvent
 
 from msa_casework.domain.approvals import request_fachleistung
@@ -40,7 +41,7 @@ async def _decide(deps: Deps, ctx: Context, report: R, case_id: str, decide: Dec
     unit = deps.unit(ctx)
     case, latest_day = await unit.case(case_id), await unit.days.latest()
     outcome = decide(case, report, sender_of(ctx), latest_day, deps.rules)
-    sent_on = ctx.envelope.time.astimezone(UTC).date()
+    sent_on = city_day(ctx.envelope.time)
     if ctx.patient and waits_for_clock(outcome, latest_day, sent_on):
         raise NotYet(f"casework's latest day {latest_day} is before the day sent, {sent_on}")
     await unit.save(outcome)

@@ -19,8 +19,10 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from msa_contracts.events import DayStarted, Event
 from msa_contracts.reference import ReferenceData
 from msa_kit.commit import Committer
+from msa_kit.day_store import show_day
 from msa_kit.logging import get_logger
 from msa_kit.outbox import Outgoing
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -66,9 +68,21 @@ class LiveProjection:
     def _fold(self, stored: Stored) -> None:
         partition = (stored.topic, stored.partition)
         if stored.offset > self.folded.get(partition, -1):
+            self._note_tick(stored.event)
             apply(self.world, stored.event)
             self.folded[partition] = stored.offset
             self.count += 1
+
+    def _note_tick(self, event: Event) -> None:
+        """The clock only moves forward (the fold keeps the latest day): an earlier tick is
+        logged, never applied; the day reached is exported for ``msa clock status``."""
+        if not isinstance(event, DayStarted):
+            return
+        if self.world.clock is not None and event.day < self.world.clock:
+            log.warning("tick ignored: earlier than the day already reached",
+                        day=event.day.isoformat(), latest=self.world.clock.isoformat())  # fmt: skip
+            return
+        show_day(event.day)
 
     async def load(self) -> None:
         """Rebuild the world from what earlier runs stored; read what they emitted."""
