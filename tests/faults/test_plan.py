@@ -57,3 +57,12 @@ def test_missing_repeated_wrong_and_unexpected_dead_letters_are_each_a_problem()
     assert f.lost["dead letters"] == 1
     assert f.duplicated["dead letters"] == 1
     assert len(f.problems) == 4
+
+
+def test_the_fault_run_kills_the_scheduler_at_least_once() -> None:
+    from msa_ops.faults.run import FaultConfig
+
+    for seed in (5, 11, 2026):
+        p = FaultConfig(kills=4, seed=seed).plan()
+        kills = [f.target for f in p.faults if f.kind == "kill"]
+        assert len(kills) == 4 and "scheduler" in kills

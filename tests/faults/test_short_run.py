@@ -26,6 +26,7 @@ async def test_a_short_run_with_faults_loses_and_duplicates_nothing(
     summary = as_dict(run)
     print({k: v for k, v in summary.items() if k != "fault_log"})
     assert run.findings.problems == []
+    assert any("kill scheduler" in what for _, _, what in run.fault_log), run.fault_log
     assert run.faults == {"kill": 4, "broker-restart": 1, "db-restart": 1,
                           "second-instance": 1, "poison": 4}  # fmt: skip
     assert summary["lost"] == summary["duplicated"] == 0

@@ -43,10 +43,12 @@ class FaultPlan:
         broker_restart: bool = True,
         db_restart: bool = True,
         poison: tuple[str, ...] = tuple(KINDS),
+        must_kill: tuple[str, ...] = (),
     ) -> FaultPlan:
         """Kills spread at random over days 1..days-2 (a random service each, the second
-        instance included once it runs); the second instance starts at 15 % of the period,
-        the broker restarts at 40 %, the database at 70 %; poison on random days."""
+        instance included once it runs; the first kills go to ``must_kill``, one each); the
+        second instance starts at 15 % of the period, the broker restarts at 40 %, the
+        database at 70 %; poison on random days."""
         rng = random.Random(seed)
         last = max(days - 2, 1)
         faults: list[Fault] = []
@@ -59,12 +61,13 @@ class FaultPlan:
             faults.append(Fault(max(1, days * 70 // 100), rng.uniform(0, 2), "db-restart"))
         for kind in poison:
             faults.append(Fault(rng.randint(1, last), rng.uniform(0, 2), "poison", kind))
-        for _ in range(kills):
+        for n in range(kills):
             day = rng.randint(1, last)
             targets = list(services)
             if second_instance and day > second_day:
                 targets.append(f"{second_instance}#2")
-            faults.append(Fault(day, rng.uniform(0, 3), "kill", rng.choice(targets)))
+            target = must_kill[n] if n < len(must_kill) else rng.choice(targets)
+            faults.append(Fault(day, rng.uniform(0, 3), "kill", target))
         faults.sort(key=lambda f: (f.day, f.delay_s))
         return cls(tuple(faults), second_instance)
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
-from msa_contracts.topics import dead_letter_topic
+from msa_contracts.topics import CLOCK, dead_letter_topic
 from msa_kit.auth import Role
 
 from msa_ops.faults import reconcile, settle
+from msa_ops.faults.clock import SCHEDULER, SchedulerClock
 from msa_ops.faults.injector import Injector, Report
 from msa_ops.faults.letters import Letter, Offsets, end_offsets
 from msa_ops.faults.plan import FaultPlan
@@ -42,15 +43,16 @@ class FaultConfig:
     db_restart: bool = True
     second_instance: str | None = "intake"
     poison: tuple[str, ...] = tuple(KINDS)
-    base_port: int = 18500  # services on base+1..base+4, the second instance on base+10
+    base_port: int = 18500  # services on base+1..base+4, scheduler base+5, second instance base+10
     hold_days: int = 5  # billing's BILLING_HOLD_DAYS
     wait_s: float = 300.0  # how long the simulator waits for an answer before giving up
 
     def plan(self) -> FaultPlan:
+        """The scheduler is killed like the services, and at least once."""
         return FaultPlan.from_seed(
-            self.seed, kills=self.kills, days=self.days, services=SERVICES,
+            self.seed, kills=self.kills, days=self.days, services=(*SERVICES, SCHEDULER),
             second_instance=self.second_instance, broker_restart=self.broker_restart,
-            db_restart=self.db_restart, poison=self.poison,
+            db_restart=self.db_restart, poison=self.poison, must_kill=(SCHEDULER,),
         )  # fmt: skip
 
 
@@ -89,11 +91,16 @@ async def run_faults(
     }  # as deployed: the run reads the notices alone
     if reference_dir is not None:
         env["MSA_REFERENCE_DIR"] = str(reference_dir)
-    stack = await Stack.fresh(SERVICES, run=run_id, bootstrap=bootstrap, env=env,
-                              log_dir=log_dir / run_id, base_port=config.base_port)  # fmt: skip
-    report(f"run {run_id}: databases {run_id}_*, logs in {log_dir / run_id}")
+    bus = Bus(bootstrap, [*followed_topics(reference), CLOCK], ns)
+    (log_dir / run_id).mkdir(parents=True, exist_ok=True)
+    clock = SchedulerClock(log_dir / run_id / "now", bus, config.wait_s)
+    clock.before(config.start)
+    stack = await Stack.fresh((*SERVICES, SCHEDULER), run=run_id, bootstrap=bootstrap, env=env,
+                              log_dir=log_dir / run_id, base_port=config.base_port,
+                              extra={SCHEDULER: clock.settings(run_id, config.start)})  # fmt: skip
+    report(f"run {run_id}: databases {run_id}_*, logs in {log_dir / run_id}, "
+           f"the scheduler's clock in {clock.now_file}")  # fmt: skip
     findings = reconcile.Findings()
-    bus = Bus(bootstrap, followed_topics(reference), ns)
     poisoner = Poisoner(bootstrap, keys, reference, ns)
     plan = config.plan()
     injector = Injector(plan, stack, infra, poisoner, config.start,
@@ -108,7 +115,7 @@ async def run_faults(
                            days=config.days, arrival_days=min(30, config.days), hours=True,
                            hold_days=config.hold_days, wait_s=config.wait_s),
             keys.intake_public.read_text(), keys.intake_key_id, injector.day_done,
-            pace=injector.pace,
+            pace=injector.pace, tick=clock,
         )  # fmt: skip
         faults = asyncio.create_task(injector.run())
         try:

@@ -29,7 +29,9 @@ class Bus:
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap, enable_idempotence=True, linger_ms=5
         )
-        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+        self._consumer = AIOKafkaConsumer(  # as the services read: no aborted transaction
+            bootstrap_servers=bootstrap, enable_auto_commit=False, isolation_level="read_committed"
+        )
         self.seen: list[tuple[str, Envelope]] = []
         self._task: asyncio.Task[None] | None = None
         self.changed = asyncio.Event()

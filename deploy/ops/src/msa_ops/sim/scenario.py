@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from msa_contracts.events import CaseAssigned, DayStarted, PersonAllocated
+from msa_contracts.events.clock import tick_id
 from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
 from msa_contracts.topics import CLOCK, NOTICES, catalogue
+from msa_kit.city_day import city_midnight
 
 from msa_ops.sim.agents import Action, case_rng, plan_case, spoofed_plan
 from msa_ops.sim.bus import Bus
@@ -27,6 +29,7 @@ from msa_ops.sim.truth import Observed, Truth
 Progress = Callable[[str], None]
 Depart = Callable[[str, date], Awaitable[None]]  # (person_ref, departed_on): intake's front desk
 Pace = Callable[[int], Awaitable[None]]  # awaited before day n (0-based) begins
+Tick = Callable[[date], Awaitable[None]]  # starts a day: publish its tick, or have it published
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ class Scenario:
     progress: Progress = lambda _m: None
     depart: Depart | None = None
     pace: Pace | None = None  # e.g. a fault injector that must not fall behind the days
+    #: how a day starts: by default the simulator is the clock and publishes the tick; a
+    #: run with the real scheduler moves the scheduler's clock and waits for its tick
+    tick: Tick | None = None
     truth: Truth = field(default_factory=Truth)
     _leaving: dict[str, tuple[str, date]] = field(default_factory=dict)  # case -> (ref, day)
     _planned: set[str] = field(default_factory=set)
@@ -82,7 +88,7 @@ class Scenario:
             day = cfg.start + timedelta(days=offset)
             if self.pace is not None:
                 await self.pace(offset)
-            await self.bus.send(CLOCK, DayStarted(day=day, at=_at(day)), source="/sim/clock")
+            await (self.tick or self._publish_tick)(day)
             if hours is not None:
                 await hours.day_started(day)
             for arrival in [*(earlier if offset == 0 else ()),
@@ -102,6 +108,10 @@ class Scenario:
                 f"{len(self.truth.reports)} Berichte beantwortet"
             )
         return self.truth
+
+    async def _publish_tick(self, day: date) -> None:
+        tick = DayStarted(day=day, at=city_midnight(day))
+        await self.bus.send(CLOCK, tick, source="/sim/clock", event_id=tick_id(day))
 
     def _hour_logging(self) -> HourLogging | None:
         cfg = self.config
