@@ -317,3 +317,15 @@ async def test_ticks_move_the_module_after_twelve_months_and_announce_reviews(
     assert (review.reason, review.due_on) == ("six-months", date(2026, 8, 1))
     assert (changed.module, changed.since) == (Module.INTEGRATIONSBUERO, date(2027, 1, 15))
     assert await cw.send(tick(date(2027, 1, 16))) == []
+
+
+async def test_a_tick_for_a_day_before_the_day_reached_changes_nothing(cw: Harness) -> None:
+    event = arrival(allocated_on=date(2026, 1, 15))
+    await cw.send(event)
+    await cw.send(plan(event.person_ref, agreed_on=date(2026, 2, 1)), provider="caritas")
+    await cw.send(tick(date(2026, 9, 1)))
+
+    stale = await cw.send(tick(date(2026, 8, 1)))  # the review day, but the clock is past it
+
+    assert stale == []
+    assert await cw.store.unit(None).days.latest() == date(2026, 9, 1)
