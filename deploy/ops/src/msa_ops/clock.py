@@ -16,6 +16,7 @@ from typing import Annotated
 
 import httpx
 import typer
+from msa_contracts.topics import CLOCK, catalogue
 from msa_kit.city_day import city_day
 from rich.console import Console
 from rich.table import Table
@@ -25,7 +26,8 @@ from msa_ops.stack import BASE_PORT, port_of
 clock_app = typer.Typer(help="The daily clock: the scheduler and each service's day.")
 STALE_AFTER_S = 25 * 3600  # a day and an hour: a tick missed, DST days included
 _GAUGE = re.compile(r"^msa_clock_day_timestamp_seconds\s+(\S+)$", re.MULTILINE)
-SERVICES = ("intake", "casework", "billing", "reporting")
+#: the services that take the clock's ticks (intake has no clock day)
+SERVICES = tuple(s for s in catalogue(()).topic(CLOCK).consumers if s != "scheduler")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def status(
     service: Annotated[
         list[str] | None,
         typer.Option(
-            help="NAME=URL of a service to ask (repeatable); default: the local "
-            "live stack's ports 8101-8104."
+            help="NAME=URL of a service to ask (repeatable); default: casework, billing "
+            "and reporting on the local live stack's ports 8102-8104."
         ),
     ] = None,
 ) -> None:
