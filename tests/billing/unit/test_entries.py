@@ -391,3 +391,14 @@ async def test_an_entry_sent_half_an_hour_after_local_midnight_is_dated_that_cit
     # 2 April is one day after the day it was sent: within the tolerance, so it waits for
     # the day (a UTC reading, 31 March, would have rejected it as future-date)
     assert only(answered, HoursHeld, CARITAS).reason.code == "future-date"
+
+
+async def test_an_entry_whose_hold_period_has_passed_is_answered_for_good_at_once(
+    bill: Harness,
+) -> None:
+    await bill.day(date(2026, 12, 6))
+
+    answered = await bill.hours("caritas", logged(new_case_id(), date(2026, 3, 2)))
+
+    assert names(answered, CARITAS) == ["HoursRejected"]
+    assert reason_of(answered) == "case-not-assigned"

@@ -10,6 +10,7 @@ where everything is, then keeps running; a service that dies is restarted.
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
@@ -36,7 +37,13 @@ def run_live(console: Console, services: list[str]) -> None:
     logs = Path(settings.var_dir) / "logs" / LIVE
     stack = Stack.create(names, env={**infra.env(), **keys.service_env()}, log_dir=logs,
                          extra=per_service)  # fmt: skip
+    if busy := stack.busy_ports():
+        ports = ", ".join(f"{name} {port}" for name, port in busy)
+        console.print(f"[bold red]error:[/bold red] HTTP ports in use ({ports}): is another "
+                      "run of the services still up? Stop it and start again.")  # fmt: skip
+        raise SystemExit(1)
     console.print(f"Dienste starten: {', '.join(names)} (Echtzeit, Protokolle in {logs})")
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the services like Ctrl-C
     try:
         stack.start()
         _where(console, stack, infra.kafka_bootstrap, infra.mongodb_uri, keys.directory)
@@ -45,6 +52,10 @@ def run_live(console: Console, services: list[str]) -> None:
         pass
     finally:
         stack.stop()
+
+
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _where(console: Console, stack: Stack, bootstrap: str, mongo: str, keys: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -165,6 +166,19 @@ class Stack:
         log_path = first.log_path.with_name(f"{name}-{n}.log")
         self.processes[key] = ServiceProcess(name, port, env, log_path)
         return self.processes[key]
+
+    def busy_ports(self) -> list[tuple[str, int]]:
+        """The processes whose HTTP port another program holds (a readiness probe there
+        would answer for the wrong process)."""
+        busy = []
+        for p in self.processes.values():
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    probe.bind(("127.0.0.1", p.port))
+                except OSError:
+                    busy.append((p.name, p.port))
+        return busy
 
     def start(self, timeout_s: float = 90.0) -> None:
         for p in self.processes.values():

@@ -32,8 +32,11 @@ def settle(
     entry: Entry, case: CaseView | None, today: date | None, policy: Policy, now: datetime,
     *, final: bool = False,
 ) -> list[Fact]:  # fmt: skip
-    """Accept, reject or (keep) hold ``entry``; an acceptance charges the case's budget."""
-    verdict = assess(entry, case, today, policy, final=final)
+    """Accept, reject or (keep) hold ``entry``; an acceptance charges the case's budget. An
+    entry whose hold period has passed already (it counts from the service date) is decided
+    for good at once: holding it would only delay the answer to the next tick."""
+    expired = today is not None and entry.service_date + timedelta(days=policy.hold_days) <= today
+    verdict = assess(entry, case, today, policy, final=final or expired)
     if isinstance(verdict, Hold):
         # the provider hears at once that (and why) the entry waits, and again only when the
         # reason changes; the final answer follows when it is decided
