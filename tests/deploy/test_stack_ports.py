@@ -16,5 +16,5 @@ def test_a_port_held_by_another_program_is_named(tmp_path: Path) -> None:
         taken = holder.getsockname()[1]
         base = taken - port_of("billing", 0)
         stack = Stack.create(["casework", "billing"], env={}, log_dir=tmp_path, base_port=base)
-        assert stack.busy_ports() == [("billing", taken)]
-    assert stack.busy_ports() == []
+        assert ("billing", taken) in stack.busy_ports()
+    assert ("billing", taken) not in stack.busy_ports()
