@@ -4,8 +4,7 @@ processor and HTTP app with one lifespan. Every part can be replaced for tests."
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,16 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from msa_kit.app import service_app
 from msa_kit.auth import Verifier
 from msa_kit.batch import BatchProcessor
 from msa_kit.commit import Commit
 from msa_kit.consumers import Consumer
-from msa_kit.health import health_router
 from msa_kit.inbox import Inbox
 from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
 from msa_kit.logging import get_logger
 from msa_kit.mongo import connect, ping
 from msa_kit.outbox import Outbox
-from msa_kit.problems import install_problem_handlers
 from msa_kit.processing import Clock, Processor, Subscription
 from msa_kit.relay import OutboxRelay
 from msa_kit.settings import KitSettings
@@ -149,21 +147,11 @@ class ServiceRuntime:
 
     def http_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
         """The ASGI app: the service's routes, probes and metrics; its lifespan runs the rest."""
-
-        @contextlib.asynccontextmanager
-        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-            await self.start()
-            try:
-                yield
-            finally:
-                await self.stop()
-
-        app = FastAPI(lifespan=lifespan, title=f"MSA {self.service}", **fastapi_args)
+        app = service_app(
+            f"MSA {self.service}", start=self.start, stop=self.stop, routers=routers,
+            checks={"mongodb": self.mongo_ready, "kafka": self.kafka_ready}, **fastapi_args,
+        )  # fmt: skip
         app.state.verifier = self.verifier()
-        install_problem_handlers(app)
-        app.include_router(health_router({"mongodb": self.mongo_ready, "kafka": self.kafka_ready}))
-        for router in routers:
-            app.include_router(router)
         return app
 
 

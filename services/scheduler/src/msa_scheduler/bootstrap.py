@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI
 from msa_contracts.topics import CLOCK, catalogue
+from msa_kit.app import service_app
 from msa_kit.city_day import city_zone
-from msa_kit.health import health_router
 from msa_kit.logging import get_logger
-from msa_kit.problems import install_problem_handlers
 
 from msa_scheduler.adapters.clocks import FileClock, system_clock
 from msa_scheduler.adapters.kafka import KafkaTickLog
@@ -50,19 +49,10 @@ class Scheduler:
         return self.ticker.status.caught_up and not self.ticker.status.fenced
 
     def http_app(self) -> FastAPI:
-        @contextlib.asynccontextmanager
-        async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-            await self.start()
-            try:
-                yield
-            finally:
-                await self.stop()
-
-        app = FastAPI(lifespan=lifespan, title="MSA scheduler")
-        install_problem_handlers(app)
-        app.include_router(health_router({"kafka": self.tick_log.reachable, "clock": self.ready}))
-        app.include_router(clock_router(self.ticker))
-        return app
+        return service_app(
+            "MSA scheduler", start=self.start, stop=self.stop, routers=[clock_router(self.ticker)],
+            checks={"kafka": self.tick_log.reachable, "clock": self.ready},
+        )  # fmt: skip
 
 
 def build(

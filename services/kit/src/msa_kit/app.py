@@ -1,0 +1,36 @@
+"""The ASGI app every deployable serves: its routes, the probes and metrics, the house
+problem format, and a lifespan that starts and stops the service's background work."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from msa_kit.health import Check, health_router
+from msa_kit.problems import install_problem_handlers
+
+
+def service_app(
+    title: str, *, start: Callable[[], Awaitable[None]], stop: Callable[[], Awaitable[None]],
+    checks: dict[str, Check], routers: Sequence[APIRouter] = (), **fastapi_args: Any,
+) -> FastAPI:  # fmt: skip
+    """``start`` runs before the first request, ``stop`` after the last; ``/readyz`` answers
+    200 only while every check in ``checks`` does."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await start()
+        try:
+            yield
+        finally:
+            await stop()
+
+    app = FastAPI(lifespan=lifespan, title=title, **fastapi_args)
+    install_problem_handlers(app)
+    app.include_router(health_router(checks))
+    for router in routers:
+        app.include_router(router)
+    return app
