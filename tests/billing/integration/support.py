@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 from msa_billing.bootstrap import Billing
 from msa_billing.routing import BillingTopics
 from msa_contracts.envelope import Record, encode
-from msa_contracts.events import Event
+from msa_contracts.events import Event, HoursHeld
 
 from tests.billing.builders import tick
 from tests.kit.support import Tail
@@ -67,10 +67,25 @@ class Running:
         return await self.send(self.topics.hours(provider), event, event_id, sent)
 
     async def answers(self, provider: str, ce_id: str, count: int = 1) -> list[Event]:
-        """Wait for ``count`` answers to the record ``ce_id`` on the provider's feedback."""
-        feedback = self.topics.feedback(provider)
-        await self.tail.until(lambda: len(self.tail.on(feedback, ce_id)) >= count)
-        return self.tail.on(feedback, ce_id)
+        """Wait for ``count`` final answers (accepted or rejected, not ``HoursHeld``) to the
+        record ``ce_id`` on the provider's feedback."""
+        await self.tail.until(lambda: len(self.final(provider, ce_id)) >= count)
+        return self.final(provider, ce_id)
+
+    async def held(self, provider: str, ce_id: str) -> HoursHeld:
+        """Wait for the ``HoursHeld`` answer to the record ``ce_id``."""
+        await self.tail.until(lambda: self._held(provider, ce_id))
+        [held] = self._held(provider, ce_id)
+        return held
+
+    def final(self, provider: str, ce_id: str) -> list[Event]:
+        """The final answers to the record ``ce_id`` seen so far (no ``HoursHeld``)."""
+        found = self.tail.on(self.topics.feedback(provider), ce_id)
+        return [e for e in found if not isinstance(e, HoursHeld)]
+
+    def _held(self, provider: str, ce_id: str) -> list[HoursHeld]:
+        found = self.tail.on(self.topics.feedback(provider), ce_id)
+        return [e for e in found if isinstance(e, HoursHeld)]
 
     async def quiet(self, seconds: float = 1.5) -> None:
         """Let billing catch up with what was sent (to show that nothing more comes)."""

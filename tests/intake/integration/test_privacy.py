@@ -15,7 +15,9 @@ from tests.kit.support import header, produce
 
 pytestmark = pytest.mark.integration
 # what identity() puts into every test person: names, birth dates, contact data
-CLEAR = (b"zabardastova", b"quetzalli", b"1987-11-", b"1987", b"+49 351 77", b"@example.org")
+# the birth date as a date: the year alone ("1987") also turns up in random event ids (a CI
+# run found it inside a UUID), which says nothing about personal data
+CLEAR = (b"zabardastova", b"quetzalli", b"1987-11-", b"+49 351 77", b"@example.org")
 
 
 def clear_personal_data(blob: bytes) -> list[bytes]:
