@@ -90,10 +90,12 @@ def fill(path: str, values: dict[str, str]) -> str:
 
 @dataclass(frozen=True)
 class Tokens:
-    """Tokens signed with the trusted key (``private_pem``) or deliberately broken."""
+    """Tokens signed with the trusted key (``private_pem``) or deliberately broken; with a
+    ``kid`` (an OIDC provider's key id) every signed token names it in its header."""
 
     private_pem: str
     issuer: str
+    kid: str | None = None
 
     def claims(self, role: Role, provider: str | None = None, **changes: Any) -> dict[str, Any]:
         now = int(time.time())
@@ -104,7 +106,8 @@ class Tokens:
         return {k: v for k, v in (base | changes).items() if v is not None}
 
     def signed(self, claims: dict[str, Any], key: str | None = None) -> str:
-        return jwt.encode(claims, key or self.private_pem, algorithm="ES256")
+        headers = {"kid": self.kid} if self.kid else None
+        return jwt.encode(claims, key or self.private_pem, algorithm="ES256", headers=headers)
 
     def valid(self, role: Role, provider: str | None = None) -> str:
         default = "caritas" if role is Role.PROVIDER else None

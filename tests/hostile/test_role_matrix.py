@@ -1,21 +1,28 @@
 """The role matrix of every HTTP endpoint of the four services, enumerated from the apps:
 each role is admitted or refused with 403, every kind of bad token gets 401, and a provider
-sees only its own cases and invoices, with another provider's indistinguishable from none."""
+sees only its own cases and invoices, with another provider's indistinguishable from none.
+
+The whole matrix runs twice: with the services reading PEM files and with them configured
+for an OIDC provider (this test's own, serving discovery and a JWKS over HTTP)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from msa_contracts.reference import ReferenceData
 from msa_kit.auth import Role
+from msa_kit.oidc import OidcVerifier
 from msa_ops.keys import ISSUER, LocalKeys
 
 from tests.hostile.matrix import ROWS, Row, Tokens, fill
 from tests.hostile.seed import BillingSeed, seed_billing, seed_casework
-from tests.hostile.services import Assembled
+from tests.hostile.services import Assembled, assembled
+from tests.idp import LocalIdp, SigningKey, running_idp
 
 pytestmark = pytest.mark.integration
 Clients = dict[str, httpx.AsyncClient]
@@ -23,9 +30,45 @@ KEYS = sorted(ROWS)
 IDS = [" ".join(key) for key in KEYS]
 
 
+@pytest.fixture(scope="module", params=["pem-files", "oidc-jwks"])
+def source(request: pytest.FixtureRequest) -> str:
+    """Where the services get the token issuer's keys: the same matrix runs on both."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def tokens(hostile_keys: LocalKeys) -> Tokens:
-    return Tokens(hostile_keys.auth_private.read_text(), ISSUER)
+def idp() -> Iterator[LocalIdp]:
+    with running_idp() as provider:
+        provider.publish(SigningKey.new("matrix-es256", "ES256"))
+        yield provider
+
+
+@pytest.fixture(scope="module")
+async def services(
+    source: str,
+    services: dict[str, Assembled],
+    idp: LocalIdp,
+    infra: Any,
+    hostile_keys: LocalKeys,
+    hostile_reference: ReferenceData,
+) -> AsyncIterator[dict[str, Assembled]]:
+    """PEM mode: the session's services; OIDC mode: the same four configured with the test
+    provider's issuer URL (discovery and JWKS over HTTP)."""
+    if source == "pem-files":
+        yield services
+        return
+    env = {**infra.env(), **hostile_keys.service_env(), **idp.service_env()}
+    async with assembled(env, hostile_reference) as running:
+        assert all(isinstance(s.app.state.verifier, OidcVerifier) for s in running.values())
+        yield running
+
+
+@pytest.fixture(scope="module")
+def tokens(source: str, hostile_keys: LocalKeys, idp: LocalIdp) -> Tokens:
+    if source == "pem-files":
+        return Tokens(hostile_keys.auth_private.read_text(), ISSUER)
+    key = idp.published["matrix-es256"]
+    return Tokens(key.private_pem, idp.issuer, key.kid)
 
 
 @pytest.fixture(scope="module")

@@ -1,43 +1,43 @@
 """Bearer-token access for every HTTP API: JWTs signed by a configured issuer, carrying a
-role (and a provider id for providers). Endpoints name the roles they admit."""
+role (and a provider id for providers). Endpoints name the roles they admit.
+
+Two verifiers share one interface (``verify(token) -> Principal``, on ``app.state.verifier``):
+``Verifier`` checks PEM public keys read at start-up (local runs, tests, Compose);
+``msa_kit.oidc.OidcVerifier`` checks the keys an OIDC provider publishes as a JWKS."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 import jwt
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-AUDIENCE = "msa"
+from msa_kit.principal import AUDIENCE, ClaimRules, Principal, Role
+
+__all__ = [
+    "ALGORITHMS", "AUDIENCE", "REQUIRED_CLAIMS", "ClaimRules", "IssuerUnavailable",
+    "Principal", "Role", "TokenVerifier", "Verifier", "issue_token", "require",
+]  # fmt: skip
+
 ALGORITHMS = ["ES256"]
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 
 
-class Role(StrEnum):
-    FRONT_DESK = "front-desk"
-    CASEWORKER = "caseworker"
-    PROVIDER = "provider"
-    FINANCE = "finance"
-    STATISTICIAN = "statistician"
-    AUDITOR = "auditor"
+class IssuerUnavailable(Exception):
+    """The token issuer's keys cannot be had (identity provider unreachable or answering
+    nonsense): the token can be neither accepted nor called invalid."""
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who calls: subject, role, and for providers the provider id."""
-
-    subject: str
-    role: Role
-    provider_id: str | None = None
-
-    def owns(self, provider_id: str | None) -> bool:
-        """A provider sees only what is assigned to it; office roles are not limited here."""
-        return self.role is not Role.PROVIDER or self.provider_id == provider_id
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> Principal:
+        """The caller of a valid token; raises ``jwt.PyJWTError`` for a bad token and
+        ``IssuerUnavailable`` when the issuer's keys cannot be fetched."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -46,35 +46,28 @@ class Verifier:
 
     issuer: str
     public_keys: tuple[str, ...]
+    audience: str = AUDIENCE
+    leeway_s: float = 0.0
+    claims: ClaimRules = field(default_factory=ClaimRules)
 
     @classmethod
-    def from_files(cls, issuer: str, paths: Iterable[Path]) -> Verifier:
-        return cls(issuer, tuple(p.read_text() for p in paths))
+    def from_files(cls, issuer: str, paths: Iterable[Path], **options: Any) -> Verifier:
+        return cls(issuer, tuple(p.read_text() for p in paths), **options)
 
     def verify(self, token: str) -> Principal:
         last: Exception = jwt.InvalidTokenError("no key configured")
         for key in self.public_keys:
             try:
                 claims = jwt.decode(
-                    token, key, algorithms=ALGORITHMS, audience=AUDIENCE, issuer=self.issuer,
-                    options={"require": ["exp", "iat", "iss", "aud", "sub", "role"]},
+                    token, key, algorithms=ALGORITHMS, audience=self.audience,
+                    issuer=self.issuer, leeway=self.leeway_s,
+                    options={"require": REQUIRED_CLAIMS},
                 )  # fmt: skip
             except jwt.InvalidSignatureError as exc:
                 last = exc
                 continue
-            return _principal(claims)
+            return self.claims.principal(claims)
         raise last
-
-
-def _principal(claims: dict[str, Any]) -> Principal:
-    try:
-        role = Role(claims["role"])
-    except ValueError as exc:
-        raise jwt.InvalidTokenError(f"unknown role {claims['role']!r}") from exc
-    provider = claims.get("provider_id")
-    if role is Role.PROVIDER and not isinstance(provider, str):
-        raise jwt.InvalidTokenError("a provider token must carry provider_id")
-    return Principal(str(claims["sub"]), role, provider if role is Role.PROVIDER else None)
 
 
 def issue_token(
@@ -106,21 +99,29 @@ def _problem(code: int, reason: str, message: str) -> HTTPException:
 
 
 def require(*roles: Role) -> Callable[..., Principal]:
-    """FastAPI dependency: the caller's principal, if its token is valid and its role admitted."""
+    """FastAPI dependency: the caller's principal, if its token is valid and its role admitted.
+
+    The dependency is a plain function on purpose: FastAPI runs it in its thread pool, so a
+    verifier fetching an identity provider's keys never blocks the event loop."""
 
     def dependency(
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        verifier: Verifier = request.app.state.verifier
+        verifier: TokenVerifier = request.app.state.verifier
         if credentials is None:
             raise _problem(401, "missing-token", "Bitte 'Authorization: Bearer <Token>' mitsenden")
         try:
             principal = verifier.verify(credentials.credentials)
         except jwt.ExpiredSignatureError as exc:
             raise _problem(401, "token-expired", "Das Token ist abgelaufen") from exc
-        except jwt.InvalidTokenError as exc:
+        except jwt.PyJWTError as exc:
             raise _problem(401, "invalid-token", f"Das Token ist ungültig: {exc}") from exc
+        except IssuerUnavailable as exc:  # logged by the verifier, once per failed fetch
+            raise _problem(
+                401, "issuer-unavailable",
+                "Der Aussteller des Tokens ist nicht erreichbar; bitte später erneut versuchen",
+            ) from exc  # fmt: skip
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             raise _problem(403, "role-not-allowed", f"Zugelassene Rollen: {allowed}")

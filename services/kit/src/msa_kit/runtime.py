@@ -16,7 +16,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.app import service_app
-from msa_kit.auth import Verifier
+from msa_kit.auth import TokenVerifier, Verifier
 from msa_kit.batch import BatchProcessor
 from msa_kit.commit import Commit
 from msa_kit.consumers import Consumer
@@ -24,6 +24,7 @@ from msa_kit.inbox import Inbox
 from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
 from msa_kit.logging import get_logger
 from msa_kit.mongo import connect, ping
+from msa_kit.oidc import OidcOptions, OidcVerifier
 from msa_kit.outbox import Outbox
 from msa_kit.processing import Clock, Processor, Subscription
 from msa_kit.relay import OutboxRelay
@@ -141,17 +142,33 @@ class ServiceRuntime:
     async def kafka_ready(self) -> bool:
         return bool(await self.broker.ping(timeout=2.0))
 
-    def verifier(self) -> Verifier:
-        files = [Path(p) for p in self.settings.auth_public_key_files.split(",") if p.strip()]
-        return Verifier.from_files(self.settings.auth_issuer, files)
+    def verifier(self) -> TokenVerifier:
+        """OIDC when ``AUTH_OIDC_ISSUER_URL`` is set, else the PEM files (local runs, tests)."""
+        s = self.settings
+        if s.auth_oidc_issuer_url:
+            return OidcVerifier(s.auth_oidc_issuer_url, OidcOptions(
+                audience=s.auth_audience, leeway_s=s.auth_leeway_s, timeout_s=s.auth_oidc_timeout_s,
+                jwks_cache_s=s.auth_jwks_cache_s, refresh_cooldown_s=s.auth_jwks_refresh_cooldown_s,
+                retry_after_s=s.auth_oidc_retry_s, claims=s.claim_rules,
+            ))  # fmt: skip
+        files = [Path(p) for p in s.auth_public_key_files.split(",") if p.strip()]
+        return Verifier.from_files(s.auth_issuer, files, audience=s.auth_audience,
+                                   leeway_s=s.auth_leeway_s, claims=s.claim_rules)  # fmt: skip
 
     def http_app(self, routers: Sequence[APIRouter] = (), **fastapi_args: Any) -> FastAPI:
         """The ASGI app: the service's routes, probes and metrics; its lifespan runs the rest."""
+        verifier = self.verifier()
+
+        async def start() -> None:
+            if isinstance(verifier, OidcVerifier):  # keys ready for the first request
+                await asyncio.to_thread(verifier.warm)
+            await self.start()
+
         app = service_app(
-            f"MSA {self.service}", start=self.start, stop=self.stop, routers=routers,
+            f"MSA {self.service}", start=start, stop=self.stop, routers=routers,
             checks={"mongodb": self.mongo_ready, "kafka": self.kafka_ready}, **fastapi_args,
         )  # fmt: skip
-        app.state.verifier = self.verifier()
+        app.state.verifier = verifier
         return app
 
 

@@ -6,10 +6,11 @@ from typing import Literal
 
 from msa_contracts.namespace import Namespace
 from msa_contracts.topics import consumer_group
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from msa_kit.kafka_security import KafkaSecurity
+from msa_kit.principal import AUDIENCE, ClaimRules, parse_role_map
 
 
 class KitSettings(BaseSettings):
@@ -63,10 +64,59 @@ class KitSettings(BaseSettings):
     msa_env: str = Field(
         default="", description="topic namespace: msa.<env>.… on the wire, groups msa-<env>-…"
     )
-    auth_issuer: str = "msa-local"
-    auth_public_key_files: str = Field(
-        default="", description="comma-separated PEM files of the token issuer's public keys"
+    auth_issuer: str = Field(
+        default="msa-local", description="PEM mode: the `iss` the tokens must carry"
     )
+    auth_public_key_files: str = Field(
+        default="",
+        description="PEM mode (no AUTH_OIDC_ISSUER_URL): comma-separated PEM files of the "
+        "token issuer's public keys (ES256), read at start-up",
+    )
+    auth_oidc_issuer_url: str = Field(
+        default="",
+        description="OIDC mode when set: the provider's issuer URL, exactly as its tokens' `iss` "
+        "(e.g. https://sso.example/realms/city); keys from its discovery document's jwks_uri",
+    )
+    auth_audience: str = Field(default=AUDIENCE, description="the `aud` the tokens must carry")
+    auth_leeway_s: float = Field(
+        default=30.0, ge=0, le=300, description="clock skew allowed on exp, nbf and iat"
+    )
+    auth_role_claim: str = Field(
+        default="role",
+        description="dotted path of the role claim: a string or a list of strings (Keycloak "
+        "realm_access.roles or resource_access.<client>.roles, Entra roles)",
+    )
+    auth_provider_claim: str = Field(
+        default="provider_id", description="dotted path of the provider id claim (providers)"
+    )
+    auth_role_map: str = Field(
+        default="",
+        description="IDP-ROLE=ROLE,...; maps the provider's role names onto the system's roles "
+        "(only mapped names count); empty: the role names are the system's own",
+    )
+    auth_oidc_timeout_s: float = Field(
+        default=3.0, gt=0, le=30, description="bound of each discovery or JWKS request"
+    )
+    auth_jwks_cache_s: float = Field(
+        default=300.0, gt=0,
+        description="how long a fetched JWKS is used before it is fetched again (a key "
+        "removed by the provider is trusted at most this long)",
+    )  # fmt: skip
+    auth_jwks_refresh_cooldown_s: float = Field(
+        default=10.0, ge=0,
+        description="least time between fetches caused by tokens naming an unknown kid",
+    )  # fmt: skip
+    auth_oidc_retry_s: float = Field(
+        default=5.0, ge=0,
+        description="after a failed fetch, tokens whose key is not cached are refused at once "
+        "for this long (401 issuer-unavailable) instead of waiting for the timeout",
+    )  # fmt: skip
+
+    @field_validator("auth_role_map")
+    @classmethod
+    def _role_map_parses(cls, value: str) -> str:
+        parse_role_map(value)
+        return value
 
     @property
     def kafka_security(self) -> KafkaSecurity:
@@ -76,6 +126,13 @@ class KitSettings(BaseSettings):
             self.kafka_sasl_username,
             self.kafka_sasl_password,
             self.kafka_ssl_cafile,
+        )
+
+    @property
+    def claim_rules(self) -> ClaimRules:
+        """Where tokens carry role and provider id, and what the role names mean."""
+        return ClaimRules(
+            self.auth_role_claim, self.auth_provider_claim, parse_role_map(self.auth_role_map)
         )
 
     @property
