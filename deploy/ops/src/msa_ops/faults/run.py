@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from msa_contracts.namespace import ENV_VAR as NAMESPACE_ENV
 from msa_contracts.namespace import Namespace
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import CLOCK, dead_letter_topic
@@ -23,6 +24,7 @@ from msa_ops.faults.letters import Letter, Offsets, end_offsets
 from msa_ops.faults.plan import FaultPlan
 from msa_ops.faults.poison import KINDS, Poisoner
 from msa_ops.infra import Infra
+from msa_ops.infra.topics import ensure_topics, topic_specs
 from msa_ops.keys import LocalKeys
 from msa_ops.sim import billing_checks as billing
 from msa_ops.sim.bus import Bus
@@ -81,10 +83,13 @@ async def run_faults(
     began = time.monotonic()
     run_id = f"faults{uuid.uuid4().hex[:6]}"
     bootstrap = infra.kafka_bootstrap
-    ns = Namespace(infra.namespace)
+    # topics of its own: no other run's records (a later clock day above all) on them
+    ns = Namespace(run_id)
+    await ensure_topics(bootstrap, topic_specs(run_id))
     since = await end_offsets(bootstrap, [ns.topic(dead_letter_topic(s)) for s in SERVICES])
     env = {
         **infra.env(),
+        NAMESPACE_ENV: run_id,
         **keys.service_env(),
         "BILLING_HOLD_DAYS": str(config.hold_days),
         "INTAKE_TRIM_NOTICES": "true",
