@@ -49,7 +49,7 @@ async def test_the_scheduler_publishes_its_tick_transactionally_and_reads_it_bac
                        security=_security(secure_kafka, "msa-scheduler"))  # fmt: skip
     await log.start()
     try:
-        await log.publish(TICK, tick_id=tick_id(DAY), at=TICK.at)
+        await log.publish(TICK)
         assert await log.last_day() == DAY
     finally:
         await log.stop()
@@ -63,6 +63,6 @@ async def test_the_scheduler_may_not_use_another_transactional_id(
     try:
         with pytest.raises(TransactionalIdAuthorizationFailed):
             await log.start()  # the broker refuses the id when the producer asks for it
-            await log.publish(TICK, tick_id=tick_id(DAY), at=TICK.at)
+            await log.publish(TICK)
     finally:
         await log.stop()

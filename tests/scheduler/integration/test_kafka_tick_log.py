@@ -47,7 +47,7 @@ async def test_the_last_committed_day_is_read_back_and_aborted_ticks_are_not(inf
     try:
         assert await log.last_day() is None
         for day in (date(2026, 4, 1), date(2026, 4, 2)):
-            await log.publish(_tick(day), tick_id=tick_id(day), at=city_midnight(day))
+            await log.publish(_tick(day))
         producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap,
                                     transactional_id=unique("other"))  # fmt: skip
         await producer.start()
@@ -71,15 +71,18 @@ async def test_a_second_instance_fences_the_first_whose_tick_is_never_committed(
     await create_topics(infra.kafka_bootstrap, topic, partitions=1)
     first = await _log(infra, topic, txn)
     day = date(2026, 4, 1)
-    await first.publish(_tick(day), tick_id=tick_id(day), at=city_midnight(day))
+    await first.publish(_tick(day))
     second = await _log(infra, topic, txn)  # same transactional id: the broker fences `first`
     try:
-        await second.publish(_tick(date(2026, 4, 2)), tick_id=tick_id(date(2026, 4, 2)),
-                             at=city_midnight(date(2026, 4, 2)))  # fmt: skip
+        await second.publish(_tick(date(2026, 4, 2)))
         with pytest.raises(Fenced):
-            await first.publish(_tick(date(2026, 4, 2)), tick_id=tick_id(date(2026, 4, 2)),
-                                at=city_midnight(date(2026, 4, 2)))  # fmt: skip
+            await first.publish(_tick(date(2026, 4, 2)))
         assert await _days_on(infra, topic) == [date(2026, 4, 1), date(2026, 4, 2)]
+        records = await read_to_end(infra.kafka_bootstrap, [topic], committed_only=True)
+        ids = [dict(r.headers)["ce_id"] for r in records]  # the id comes from the day
+        times = [dict(r.headers)["ce_time"] for r in records]  # the day's local midnight, UTC
+        assert ids == [tick_id(date(2026, 4, 1)).encode(), tick_id(date(2026, 4, 2)).encode()]
+        assert times == [b"2026-03-31T22:00:00Z", b"2026-04-01T22:00:00Z"]
     finally:
         await first.stop()
         await second.stop()

@@ -27,8 +27,9 @@ class TickLog(Protocol):
         """The latest day any committed tick on the topic announced, or None."""
         ...
 
-    async def publish(self, tick: DayStarted, *, tick_id: str, at: datetime) -> None:
-        """Publish one tick in its own transaction; raises ``Fenced`` when superseded."""
+    async def publish(self, tick: DayStarted) -> None:
+        """Publish one tick in its own transaction (its id from its day, its CloudEvents
+        time its ``at``); raises ``Fenced`` when superseded."""
         ...
 
     async def reachable(self) -> bool: ...

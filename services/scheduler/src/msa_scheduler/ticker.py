@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from msa_contracts.events import DayStarted
-from msa_contracts.events.clock import tick_id
 from msa_kit.city_day import city_day, city_midnight, next_city_midnight
 from msa_kit.logging import get_logger
 from msa_kit.metrics import CLOCK_DAY
@@ -71,7 +70,7 @@ class Ticker:
     async def _publish(self, day: date, *, catching_up: bool) -> None:
         tick = DayStarted(day=day, at=city_midnight(day, self.zone))
         try:
-            await self.tick_log.publish(tick, tick_id=tick_id(day), at=tick.at)
+            await self.tick_log.publish(tick)
         except Fenced:
             raise
         except BaseException:

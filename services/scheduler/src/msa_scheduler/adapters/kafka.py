@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from datetime import date, datetime
+from datetime import date
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import InvalidProducerEpoch, ProducerFenced, TransactionCoordinatorFenced
 from msa_contracts.envelope import InvalidMessage, decode, encode
 from msa_contracts.events import DayStarted
+from msa_contracts.events.clock import tick_id
 from msa_kit.kafka_security import KafkaSecurity
 from msa_kit.logging import get_logger
 
@@ -26,6 +27,7 @@ log = get_logger("msa_scheduler.kafka")
 FENCING_ERRORS = (ProducerFenced, InvalidProducerEpoch, TransactionCoordinatorFenced)
 SOURCE = "/msa/scheduler"
 PLAINTEXT = KafkaSecurity()
+METADATA_TRIES = 5
 FIRST_WINDOW = 64  # records read back from the end at first; doubled until a tick is found
 
 
@@ -68,10 +70,10 @@ class KafkaTickLog:
         if producer is not None:
             await producer.stop()
 
-    async def publish(self, tick: DayStarted, *, tick_id: str, at: datetime) -> None:
+    async def publish(self, tick: DayStarted) -> None:
         if self._producer is None:
             raise RuntimeError("the tick log is not started")
-        record = encode(tick, event_id=tick_id, source=SOURCE, time=at)
+        record = encode(tick, event_id=tick_id(tick.day), source=SOURCE, time=tick.at)
         try:
             async with self._producer.transaction():
                 await self._producer.send_and_wait(
@@ -96,9 +98,12 @@ class KafkaTickLog:
 
     async def _latest(self, consumer: AIOKafkaConsumer) -> date | None:
         partitions = consumer.partitions_for_topic(self.topic)
-        if not partitions:
+        for _ in range(METADATA_TRIES):  # a topic created a moment ago may not be known yet
+            if partitions:
+                break
             await consumer._client.force_metadata_update()
             partitions = consumer.partitions_for_topic(self.topic)
+            await asyncio.sleep(0 if partitions else 0.2)
         if not partitions:
             raise TopicMissing(f"topic {self.topic!r} does not exist")
         tps = [TopicPartition(self.topic, p) for p in sorted(partitions)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from msa_contracts.events import DayStarted
 
@@ -15,7 +15,7 @@ class MemoryTopic:
     """The committed ticks, shared by the logs of several instances; the newest started
     instance holds the fence, as the broker's transaction coordinator gives it."""
 
-    ticks: list[tuple[str, DayStarted, datetime]] = field(default_factory=list)
+    ticks: list[DayStarted] = field(default_factory=list)
     epoch: int = 0
     reachable: bool = True
     fail_next: int = 0  # that many publishes fail as if the broker went away mid-commit
@@ -35,9 +35,9 @@ class MemoryTickLog:
 
     async def last_day(self) -> date | None:
         self._ensure_reachable()
-        return max((t.day for _, t, _ in self.topic.ticks), default=None)
+        return max((t.day for t in self.topic.ticks), default=None)
 
-    async def publish(self, tick: DayStarted, *, tick_id: str, at: datetime) -> None:
+    async def publish(self, tick: DayStarted) -> None:
         if self._epoch is None:
             raise RuntimeError("the tick log is not started")
         if self._epoch != self.topic.epoch:
@@ -46,7 +46,7 @@ class MemoryTickLog:
         if self.topic.fail_next:
             self.topic.fail_next -= 1
             raise ConnectionError("broker went away during the commit")
-        self.topic.ticks.append((tick_id, tick, at))
+        self.topic.ticks.append(tick)
 
     async def reachable(self) -> bool:
         return self.topic.reachable
@@ -57,4 +57,4 @@ class MemoryTickLog:
 
     @property
     def days(self) -> list[date]:
-        return [t.day for _, t, _ in self.topic.ticks]
+        return [t.day for t in self.topic.ticks]
