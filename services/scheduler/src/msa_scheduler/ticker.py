@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 from msa_contracts.events import DayStarted
 from msa_kit.city_day import city_day, city_midnight, next_city_midnight
+from msa_kit.day_store import show_day
 from msa_kit.logging import get_logger
-from msa_kit.metrics import CLOCK_DAY
 
 from msa_scheduler import metrics
 from msa_scheduler.domain.calendar import behind, due_days
@@ -57,7 +57,7 @@ class Ticker:
         if not self._known:
             self.status.last_day = await self.tick_log.last_day()
             self._known = True
-            self._show_day()
+            show_day(self.status.last_day)
             log.info("clock read back", last_day=_iso(self.status.last_day))
         today = city_day(self.clock(), self.zone)
         self._warn_if_behind(today)
@@ -77,7 +77,7 @@ class Ticker:
             self._known = False  # the commit may or may not have happened: read back first
             raise
         self.status.last_day, self.status.last_published_at = day, self.clock()
-        self._show_day()
+        show_day(self.status.last_day)
         metrics.TICKS.inc()
         log.info("tick published", day=day.isoformat(), at=tick.at.isoformat(),
                  catching_up=catching_up)  # fmt: skip
@@ -133,10 +133,6 @@ class Ticker:
             self._warned_behind = today
             log.warning("the clock topic is ahead of today; waiting, never going back",
                         last_day=ahead.last.isoformat(), today=today.isoformat())  # fmt: skip
-
-    def _show_day(self) -> None:
-        if self.status.last_day is not None:
-            CLOCK_DAY.set(city_midnight(self.status.last_day, self.zone).timestamp())
 
     def age_s(self) -> float | None:
         """Seconds since the last published day began (None before the first tick)."""

@@ -29,14 +29,13 @@ from msa_billing.domain.facts import Cause, Fact
 
 
 def settle(
-    entry: Entry, case: CaseView | None, today: date | None, policy: Policy, now: datetime,
-    *, final: bool = False,
-) -> list[Fact]:  # fmt: skip
+    entry: Entry, case: CaseView | None, today: date | None, policy: Policy, now: datetime
+) -> list[Fact]:
     """Accept, reject or (keep) hold ``entry``; an acceptance charges the case's budget. An
-    entry whose hold period has passed already (it counts from the service date) is decided
-    for good at once: holding it would only delay the answer to the next tick."""
+    entry whose hold period has passed (it counts from the service date) is decided for good
+    with what is known, on a tick or when it arrives that late."""
     expired = today is not None and entry.service_date + timedelta(days=policy.hold_days) <= today
-    verdict = assess(entry, case, today, policy, final=final or expired)
+    verdict = assess(entry, case, today, policy, final=expired)
     if isinstance(verdict, Hold):
         # the provider hears at once that (and why) the entry waits, and again only when the
         # reason changes; the final answer follows when it is decided

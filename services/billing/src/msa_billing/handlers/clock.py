@@ -3,7 +3,7 @@ good), and run the invoices that fall due."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from msa_contracts.events import DayStarted
 from msa_kit.day_store import take_tick
@@ -33,10 +33,9 @@ async def day_started(deps: Deps, ctx: Context) -> None:
 
 
 async def revisit_held(unit: Unit, deps: Deps, today: date, now: datetime) -> list[Fact]:
-    """Every held entry is decided again; one held for the configured number of days is
-    decided for good with what is known (a safety net besides the re-decision that each
-    change of the case triggers)."""
-    give_up = today - timedelta(days=deps.policy.hold_days)
+    """Every held entry is decided again; one whose hold period has passed is decided for
+    good with what is known (``settle`` knows when; a safety net besides the re-decision that
+    each change of the case triggers)."""
     cases: dict[str, CaseView] = {}
     facts: list[Fact] = []
     for entry in await unit.entries.held_since_before(today):
@@ -44,8 +43,7 @@ async def revisit_held(unit: Unit, deps: Deps, today: date, now: datetime) -> li
             cases[entry.case_id] = await unit.cases.get(entry.case_id) or CaseView(
                 case_id=entry.case_id
             )
-        final = entry.held_since is not None and entry.held_since <= give_up
-        facts += settle(entry, cases[entry.case_id], today, deps.policy, now, final=final)
+        facts += settle(entry, cases[entry.case_id], today, deps.policy, now)
         await unit.entries.save(entry)
     for case in cases.values():
         await unit.cases.save(case)
