@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import FastAPI
-from msa_contracts.topics import CLOCK, catalogue
+from msa_contracts.topics import CLOCK
 from msa_kit.app import service_app
 from msa_kit.city_day import city_zone
 from msa_kit.logging import get_logger
@@ -66,7 +66,7 @@ def build(
     settings = settings or SchedulerSettings()
     if clock is None:
         clock = _clock(settings)
-    topic = settings.namespace.topic(catalogue(()).topic(CLOCK).name)  # on the wire
+    topic = settings.namespace.topic(CLOCK)  # on the wire
     tick_log = tick_log or KafkaTickLog(
         settings.kafka_bootstrap_servers, topic,
         transactional_id=settings.scheduler_transactional_id, security=settings.kafka_security,
