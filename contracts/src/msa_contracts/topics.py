@@ -120,7 +120,7 @@ CASE_FEED = (
     ev.ModuleChanged, ev.MentorMatched, ev.ReferralRecorded, ev.CaseClosed,
     ev.IntegrationPlanAgreed, ev.GoalProgressRecorded, ev.GoalAchieved, ev.GoalDropped,
     ev.PlanReviewDue, ev.PlanReviewRecorded, ev.FachleistungApproved, ev.FachleistungRejected,
-    ev.FachleistungExpired,
+    ev.FachleistungExpired, ev.CaseFileExpired,
 )  # fmt: skip
 PROVIDER_FEED = (
     ev.CaseAssigned, ev.CaseReassigned, ev.CaseClosed, ev.ModuleChanged,
@@ -128,7 +128,7 @@ PROVIDER_FEED = (
     ev.GoalAchieved, ev.GoalDropped, ev.PlanReviewDue, ev.PlanReviewRecorded,
     ev.FachleistungApproved,
     ev.FachleistungRejected, ev.FachleistungExpired, ev.MentorMatched, ev.ReferralRecorded,
-    ev.ProviderReportRejected,
+    ev.ProviderReportRejected, ev.CaseFileExpired,
 )  # fmt: skip
 
 SHARED_TOPICS: tuple[Topic, ...] = (
@@ -142,11 +142,13 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
            ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),
     Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
-          "approvals.", "case_id", 6, CASE_FEED, ("casework",), ("billing", "reporting")),
+          "approvals; CaseFileExpired when a closed case's deletion period ended (intake "
+          "reads only that one).", "case_id", 6, CASE_FEED, ("casework",),
+          ("billing", "reporting", "intake")),
     Topic(LEDGER, "Accepted hours, budget thresholds and invoices.",
           "case_id (hours, budgets) or provider_id (invoices)", 6,
-          (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected),
-          ("billing",), ("reporting",)),
+          (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected,
+           ev.HoursAnonymised), ("billing",), ("reporting",)),
     Topic(OUTCOMES, "Measure outcomes per period after small-cell "
           "suppression; compacted: the latest record per key is the current state, so a "
           "consumer reading from the beginning gets every measure's current figures. Periods "
@@ -179,7 +181,7 @@ PROVIDER_TOPICS: tuple[Topic, ...] = (
           "at once when it must wait, then HoursAccepted or HoursRejected), budget warnings and "
           "invoices.", "case_id (entries) or provider_id (invoices)", 3,
           (ev.HoursAccepted, ev.HoursRejected, ev.HoursHeld, ev.BudgetThresholdReached,
-           ev.InvoiceIssued, ev.InvoiceCorrected), ("billing",), (PROVIDER,)),
+           ev.InvoiceIssued, ev.InvoiceCorrected, ev.HoursAnonymised), ("billing",), (PROVIDER,)),
 )  # fmt: skip
 
 

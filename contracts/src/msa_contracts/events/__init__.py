@@ -55,6 +55,7 @@ from msa_contracts.events.provider import (
     ReferralMade,
 )
 from msa_contracts.events.reporting import MeasureOutcomeReported
+from msa_contracts.events.retention import CaseFileExpired, HoursAnonymised
 
 ALL_EVENTS: tuple[type[Event], ...] = (
     PersonAllocated,
@@ -97,6 +98,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     InvoiceCorrected,
     MeasureOutcomeReported,
     DayStarted,
+    CaseFileExpired,
+    HoursAnonymised,
 )
 
 __all__ = [
@@ -107,6 +110,7 @@ __all__ = [
     "CaseAssessed",
     "CaseAssigned",
     "CaseClosed",
+    "CaseFileExpired",
     "CaseOpened",
     "CaseReassigned",
     "CaseWaitlisted",
@@ -122,6 +126,7 @@ __all__ = [
     "GoalProgressRecorded",
     "GoalProgressReported",
     "HoursAccepted",
+    "HoursAnonymised",
     "HoursHeld",
     "HoursLogged",
     "HoursRejected",

@@ -14,6 +14,7 @@ from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_casework.adapters.mongo import MongoStore
+from msa_casework.domain.retention import Periods
 from msa_casework.domain.rules import Rules
 from msa_casework.entrypoints.http import cases_router
 from msa_casework.entrypoints.kafka import consumers
@@ -58,7 +59,8 @@ def build(
         report_tolerance_days=settings.report_tolerance_days,
         max_target_months=settings.plan_max_target_months,
     )
-    handlers = Handlers(Deps(store, rules))
+    periods = Periods(case_file_days=settings.case_file_retention_days)
+    handlers = Handlers(Deps(store, rules, periods))
     subscribed = consumers(handlers, catalogue(p.id for p in reference.providers))
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)

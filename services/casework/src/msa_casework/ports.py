@@ -25,6 +25,15 @@ class CaseRepository(Protocol):
     async def due(self, day: date) -> list[Case]: ...
     async def waiting(self) -> list[Case]: ...
     async def save(self, case: Case) -> None: ...
+    async def closed_on_or_before(self, day: date) -> list[Case]: ...
+    async def mentored_by(self, person_ref: str) -> list[Case]: ...
+    async def delete(self, case_id: str) -> None: ...
+
+
+class RetentionAudit(Protocol):
+    """One record per deletion or anonymisation, without personal data."""
+
+    async def append(self, record: dict[str, object]) -> None: ...
 
 
 class CaseloadRepository(Protocol):
@@ -70,6 +79,7 @@ class Unit:
     caseloads: CaseloadRepository
     persons: PersonRepository
     days: Days
+    audit: RetentionAudit
     _seen: dict[str, Case] = field(default_factory=dict)
 
     async def case(self, case_id: str) -> Case | None:
@@ -104,6 +114,10 @@ class Unit:
             await self.persons.remove(person_ref)
         if capacity is not None:
             await self.caseloads.save(capacity.caseload)
+
+    async def delete(self, case_id: str) -> None:
+        self._seen.pop(case_id, None)
+        await self.case_repo.delete(case_id)
 
     def _track(self, cases: list[Case]) -> list[Case]:
         return [self._seen.setdefault(c.case_id, c) for c in cases]

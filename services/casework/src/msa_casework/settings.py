@@ -1,4 +1,5 @@
-"""Casework's settings: the kit's, plus the tolerances of report validation."""
+"""Casework's settings: the kit's, plus the tolerances of report validation and the
+case-file deletion period."""
 
 from __future__ import annotations
 
@@ -16,3 +17,8 @@ class CaseworkSettings(KitSettings):
     plan_max_target_months: int = Field(
         default=24, ge=1, description="how far after the agreement a goal's target date may lie"
     )
+    case_file_retention_days: int = Field(
+        default=1096, ge=1,
+        description="days after a case closed until its file is deleted (default 3 years; "
+        "see docs/DATA-PROTECTION.md)",
+    )  # fmt: skip

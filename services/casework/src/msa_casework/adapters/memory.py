@@ -33,6 +33,7 @@ class MemoryData:
     persons: dict[str, Document] = field(default_factory=dict)
     caseload: Document = field(default_factory=dict)
     days: MemoryDays = field(default_factory=MemoryDays)
+    audit: list[dict[str, object]] = field(default_factory=list)
 
 
 def _waiting_order(doc: Document) -> tuple[str, int, str]:
@@ -58,6 +59,25 @@ class MemoryCases:
 
     async def save(self, case: Case) -> None:
         self._data.cases[case.case_id] = case_document(case)
+
+    async def closed_on_or_before(self, day: date) -> list[Case]:
+        iso = day.isoformat()
+        return [case_from(d) for d in self._data.cases.values()
+                if d["status"] == CaseStatus.CLOSED and d["closed_on"] <= iso]  # fmt: skip
+
+    async def mentored_by(self, person_ref: str) -> list[Case]:
+        return [case_from(d) for d in self._data.cases.values() if d["mentor_ref"] == person_ref]
+
+    async def delete(self, case_id: str) -> None:
+        self._data.cases.pop(case_id, None)
+
+
+class MemoryAudit:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def append(self, record: dict[str, object]) -> None:
+        self._data.audit.append(dict(record))
 
 
 class MemoryCaseload:
@@ -129,7 +149,7 @@ class MemoryStore:
     def unit(self, session: Any) -> Unit:
         data = self.data
         return Unit(MemoryCases(data), MemoryCaseload(data), MemoryPersons(data),
-                    data.days)  # fmt: skip
+                    data.days, MemoryAudit(data))  # fmt: skip
 
     def reader(self) -> MemoryCaseReader:
         return MemoryCaseReader(self.data)

@@ -23,6 +23,8 @@ from msa_casework.domain.persons import Person
 from msa_casework.domain.placement import Caseload
 from msa_casework.ports import Unit
 
+AUDIT = "retention_audit"
+
 
 class MongoCases:
     def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
@@ -43,6 +45,25 @@ class MongoCases:
     async def save(self, case: Case) -> None:
         doc = case_document(case)
         await self._coll.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=self._session)
+
+    async def closed_on_or_before(self, day: date) -> list[Case]:
+        query = {"status": CaseStatus.CLOSED.value, "closed_on": {"$lte": day.isoformat()}}
+        return [case_from(d) async for d in self._coll.find(query, session=self._session)]
+
+    async def mentored_by(self, person_ref: str) -> list[Case]:
+        cursor = self._coll.find({"mentor_ref": person_ref}, session=self._session)
+        return [case_from(d) async for d in cursor]
+
+    async def delete(self, case_id: str) -> None:
+        await self._coll.delete_one({"_id": case_id}, session=self._session)
+
+
+class MongoAudit:
+    def __init__(self, db: Db, session: AsyncClientSession | None) -> None:
+        self._coll, self._session = db[AUDIT], session
+
+    async def append(self, record: dict[str, object]) -> None:
+        await self._coll.insert_one(dict(record), session=self._session)
 
 
 class MongoCaseload:
@@ -79,7 +100,8 @@ class MongoPersons:
 
 
 class MongoStore:
-    """Casework's database: ``cases``, ``caseload``, ``persons``, ``clock``."""
+    """Casework's database: ``cases``, ``caseload``, ``persons``, ``clock``,
+    ``retention_audit``."""
 
     def __init__(self, db: Db) -> None:
         self._db = db
@@ -87,7 +109,8 @@ class MongoStore:
     def unit(self, session: Any) -> Unit:
         db = self._db
         return Unit(MongoCases(db, session), MongoCaseload(db, session),
-                    MongoPersons(db, session), MongoDays(db, session))  # fmt: skip
+                    MongoPersons(db, session), MongoDays(db, session),
+                    MongoAudit(db, session))  # fmt: skip
 
     def reader(self) -> MongoCaseReader:
         return MongoCaseReader(self._db)
@@ -98,4 +121,6 @@ class MongoStore:
         await cases.create_index([("status", ASCENDING), *WAITING_ORDER[:2]])
         await cases.create_index([("provider_id", ASCENDING), ("status", ASCENDING)])
         await cases.create_index([("region", ASCENDING), ("status", ASCENDING)])
+        await cases.create_index([("status", ASCENDING), ("closed_on", ASCENDING)])
+        await cases.create_index([("mentor_ref", ASCENDING)], sparse=True)
         await self._db["persons"].create_index([("district", ASCENDING)])

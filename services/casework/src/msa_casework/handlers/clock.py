@@ -1,4 +1,5 @@
-"""The day's tick: remember the day and run what falls due."""
+"""The day's tick: remember the day, run what falls due and delete the case files whose
+period ended."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from msa_kit.processing import Context
 from msa_casework.domain.ticks import on_day
 from msa_casework.handlers.deps import Deps
 from msa_casework.handlers.publish import publish
+from msa_casework.handlers.retention import expire_case_files
 
 
 async def day_started(deps: Deps, ctx: Context) -> None:
@@ -20,4 +22,6 @@ async def day_started(deps: Deps, ctx: Context) -> None:
     due, capacity = await unit.due(day), await unit.capacity()
     outcome = on_day(due, capacity, day, deps.rules)
     await unit.save(outcome, capacity)
+    outcome.merge(expired := await expire_case_files(unit, deps, day))
+    await unit.save(expired)
     publish(ctx, outcome)
