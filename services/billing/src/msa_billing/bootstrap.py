@@ -18,6 +18,7 @@ from msa_billing.adapters.commands import TransactionalCommands
 from msa_billing.adapters.store import MongoStore
 from msa_billing.domain.budgets import check_warning
 from msa_billing.domain.checks import Policy
+from msa_billing.domain.retention import Periods
 from msa_billing.domain.rules import Tariff
 from msa_billing.entrypoints.http import Api, billing_router
 from msa_billing.entrypoints.kafka import consumers
@@ -77,7 +78,8 @@ def build(
     topics = settings.topics
     commands = commands or TransactionalCommands(runtime, store, topics)
     policy = policy_of(reference, settings)
-    handlers = Handlers(Deps(store, policy, topics))
+    periods = Periods(settings.hours_retention_days, settings.invoice_retention_years)
+    handlers = Handlers(Deps(store, policy, topics, periods))
     providers = [p.id for p in reference.providers]
     subscribed = consumers(handlers, topics, providers, runtime.clock)
     runtime.subscribe_all(subscribed)

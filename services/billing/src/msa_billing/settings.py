@@ -1,4 +1,5 @@
-"""Billing's settings: the kit's, plus how long entries are held and the topics."""
+"""Billing's settings: the kit's, plus how long entries are held, the deletion periods and
+the topics."""
 
 from __future__ import annotations
 
@@ -20,6 +21,17 @@ class BillingSettings(KitSettings):
     billing_future_tolerance_days: int = Field(
         default=1, ge=0, description="how far past the latest clock day a service date may lie"
     )
+    hours_retention_days: int = Field(
+        default=1096, ge=1,
+        description="days after a case closed until its hour entries and invoice lines are "
+        "anonymised (default 3 years, as casework's case files; the earlier of the two "
+        "applies; see docs/DATA-PROTECTION.md)",
+    )  # fmt: skip
+    invoice_retention_years: int = Field(
+        default=10, ge=1,
+        description="years after the end of its year of issue that an invoice (with its "
+        "amounts and anonymised lines) is kept: AO §147, HGB §257",
+    )  # fmt: skip
     kafka_linger_ms: int = Field(
         default=0, ge=0,
         description="the relay's linger: it sends a whole batch of outbox records and then "

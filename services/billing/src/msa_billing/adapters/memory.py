@@ -37,6 +37,7 @@ class MemoryData:
     runs: dict[str, Document] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     days: MemoryDays = field(default_factory=MemoryDays)
+    audit: list[dict[str, object]] = field(default_factory=list)
 
 
 class MemoryCases:
@@ -137,6 +138,50 @@ class MemoryCounters:
         return last - count + 1
 
 
+class MemoryRetention:
+    def __init__(self, data: MemoryData) -> None:
+        self._data = data
+
+    async def closed_on_or_before(self, day: date) -> list[str]:
+        iso = day.isoformat()
+        return sorted(k for k, d in self._data.cases.items() if (d["closed_on"] or "~") <= iso)
+
+    async def entries_of(self, case_id: str) -> list[Entry]:
+        docs = sorted(self._data.entries.items())
+        return [entry_from(d) for _, d in docs if d["case_id"] == case_id]
+
+    async def invoices_with(self, case_id: str) -> list[Invoice]:
+        docs = sorted(self._data.invoices.items())
+        return [invoice_from(d) for _, d in docs if any(
+            line["case_id"] == case_id for line in d["lines"])]  # fmt: skip
+
+    async def issued_before(self, day: date) -> list[Invoice]:
+        docs = sorted(self._data.invoices.items())
+        return [invoice_from(d) for _, d in docs if d["issued_on"] < day.isoformat()]
+
+    async def replace_entries(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            self._data.entries[entry.key] = entry_document(entry)
+
+    async def delete_entries(self, entries: list[Entry]) -> None:
+        for entry in entries:
+            self._data.entries.pop(entry.key, None)
+
+    async def replace_invoice(self, invoice: Invoice) -> None:
+        self._data.invoices[invoice.number] = invoice_document(invoice)
+
+    async def delete_invoice(self, number: str) -> None:
+        self._data.invoices.pop(number, None)
+        for key in [k for k, d in self._data.entries.items() if d["invoice_number"] == number]:
+            del self._data.entries[key]
+
+    async def delete_case(self, case_id: str) -> None:
+        self._data.cases.pop(case_id, None)
+
+    async def audit(self, record: dict[str, object]) -> None:
+        self._data.audit.append(dict(record))
+
+
 class MemoryStore:
     def __init__(self, data: MemoryData | None = None) -> None:
         self.data = data or MemoryData()
@@ -145,6 +190,9 @@ class MemoryStore:
         d = self.data
         return Unit(MemoryCases(d), MemoryEntries(d), MemoryInvoices(d), MemoryRuns(d),
                     MemoryCounters(d), d.days)  # fmt: skip
+
+    def retention(self, session: Any) -> MemoryRetention:
+        return MemoryRetention(self.data)
 
     def buffered_unit(self, session: Any) -> BufferedUnit:
         """Nothing to buffer: the memory repositories write at once."""

@@ -16,6 +16,7 @@ from msa_billing.adapters.mongo import (
     MongoInvoices,
     MongoRuns,
 )
+from msa_billing.adapters.retention import MongoRetention
 from msa_billing.adapters.unit_of_work import buffered_unit
 from msa_billing.ports import BufferedUnit, Unit
 
@@ -31,6 +32,9 @@ class MongoStore:
         return Unit(MongoCases(db, session), MongoEntries(db, session),
                     MongoInvoices(db, session), MongoRuns(db, session),
                     MongoCounters(db, session), MongoDays(db, session))  # fmt: skip
+
+    def retention(self, session: Any) -> MongoRetention:
+        return MongoRetention(self._db, session)
 
     def buffered_unit(self, session: Any) -> BufferedUnit:
         return buffered_unit(self._db, session)

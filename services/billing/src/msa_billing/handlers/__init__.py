@@ -5,6 +5,7 @@ from __future__ import annotations
 from msa_contracts.events import (
     CaseAssigned,
     CaseClosed,
+    CaseFileExpired,
     CaseOpened,
     CaseReassigned,
     DayStarted,
@@ -16,7 +17,7 @@ from msa_contracts.events import (
 from msa_kit.consumers import EventRouter
 from msa_kit.processing import Context
 
-from msa_billing.handlers import casework, clock, hours
+from msa_billing.handlers import casework, clock, hours, retention
 from msa_billing.handlers.deps import Deps
 
 #: the rest of the case feed (plans, goals, referrals) does not concern billing
@@ -29,6 +30,7 @@ ROUTES = EventRouter[Deps]({
     ModuleChanged: casework.case_changed,
     FachleistungApproved: casework.case_changed,
     FachleistungExpired: casework.case_changed,
+    CaseFileExpired: retention.case_file_expired,
     DayStarted: clock.day_started,
 }, unknown="skip")  # fmt: skip
 

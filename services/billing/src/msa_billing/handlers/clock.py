@@ -1,5 +1,5 @@
 """The day's tick: remember the day, decide held entries again (those held too long for
-good), and run the invoices that fall due."""
+good), run the invoices that fall due, and apply the deletion periods."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from msa_billing.domain.months import previous_month
 from msa_billing.domain.settle import settle
 from msa_billing.handlers.deps import Deps
 from msa_billing.handlers.invoicing import run_invoices
+from msa_billing.handlers.retention import apply_periods
 from msa_billing.ports import Unit
 
 
@@ -29,6 +30,7 @@ async def day_started(deps: Deps, ctx: Context) -> None:
     if target not in await unit.runs.done():
         _, issued = await run_invoices(unit, target, today)
         facts += issued
+    facts += await apply_periods(deps, ctx, today)
     deps.publish(ctx, facts)
 
 

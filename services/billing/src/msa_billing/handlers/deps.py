@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from msa_kit.processing import Context
 
 from msa_billing.domain.checks import Policy
 from msa_billing.domain.facts import Cause, Fact
+from msa_billing.domain.retention import Periods
 from msa_billing.ports import BufferedUnit, Store, Unit
 from msa_billing.routing import BillingTopics, outgoing
 
@@ -19,6 +22,9 @@ class Deps:
     store: Store
     policy: Policy
     topics: BillingTopics
+    periods: Periods
+    #: a case id that belongs to nobody, for a case whose hours' period ended
+    replacement: Callable[[], str] = field(default=lambda: f"C-{secrets.token_hex(8)}")
 
     def unit(self, ctx: Context) -> Unit:
         """Repositories inside the kit's transaction for this record."""
