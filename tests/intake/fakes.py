@@ -49,6 +49,10 @@ class FakePersons:
     async def sealed(self, ref: str) -> Sealed:
         return dict(self._s.sealed.get(ref, {}))
 
+    async def remove(self, ref: str) -> None:
+        self._s.persons.pop(ref, None)
+        self._s.sealed.pop(ref, None)
+
 
 class FakeIndex:
     def __init__(self, state: State) -> None:
@@ -90,6 +94,12 @@ class FakeAudit:
     async def entries(self, person_ref: str | None, limit: int) -> Sequence[AuditEntry]:
         found = [e for e in self._s.audit if person_ref in (None, e.person_ref)]
         return list(reversed(found))[:limit]
+
+    async def pseudonymise(self, person_ref: str, replacement: str) -> int:
+        mine = [i for i, e in enumerate(self._s.audit) if e.person_ref == person_ref]
+        for i in mine:
+            self._s.audit[i] = self._s.audit[i].model_copy(update={"person_ref": replacement})
+        return len(mine)
 
 
 @dataclass

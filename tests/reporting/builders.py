@@ -305,7 +305,9 @@ def topic_of(event: Event) -> str:
         return CLOCK
     if isinstance(event, ev.ArrivalRegistered | ev.PersonRelocated | ev.ResidenceStatusChanged):
         return PERSONS
-    if isinstance(event, ev.HoursAccepted | ev.InvoiceIssued | ev.InvoiceCorrected):
+    if isinstance(
+        event, ev.HoursAccepted | ev.InvoiceIssued | ev.InvoiceCorrected | ev.HoursAnonymised
+    ):
         return LEDGER
     return CASES
 

@@ -41,8 +41,10 @@ class Harness:
 
 
 @asynccontextmanager
-async def harness(reference: ReferenceData) -> AsyncIterator[Harness]:
-    store, commit = MemoryStore(), MemoryCommit(lambda: NOW)
+async def harness(
+    reference: ReferenceData, store: MemoryStore | None = None
+) -> AsyncIterator[Harness]:
+    store, commit = store or MemoryStore(), MemoryCommit(lambda: NOW)
     reporting = build(ReportingSettings(), reference=reference, store=store, commit=commit)
     try:
         yield Harness(reporting, store, commit)

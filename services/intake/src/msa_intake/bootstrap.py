@@ -81,6 +81,8 @@ def build(
             runtime.shutdown_hooks.append(trimmer.stop)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
     opener = open_identity or IdentityOpener(keys.private_keys)
-    subscribed = consumers(settings.intake_notices_topic, units, deps, opener)
+    subscribed = consumers(
+        settings.intake_notices_topic, units, deps, opener, settings.intake_cases_topic
+    )
     runtime.subscribe_all(subscribed)
     return Intake(settings, runtime, units, deps, subscribed)

@@ -92,6 +92,23 @@ async def erase(unit: Unit, c: cmd.Erase) -> PersonErased:
     return event
 
 
+RETENTION = cmd.Actor(subject="msa-retention", role="system")
+
+
+async def expire_person(unit: Unit, c: cmd.ExpirePerson) -> bool:
+    """The person's case file reached the end of its deletion period: erase them (if not
+    yet), delete their record, and put the replacement reference in their audit entries.
+    False when there is no record (already done, or never registered here)."""
+    person = await unit.persons.get(c.person_ref)
+    if person is None:
+        return False
+    if person.erased_at is None:
+        await erase(unit, cmd.Erase(c.person_ref, RETENTION, c.reason))
+    await unit.persons.remove(c.person_ref)
+    await unit.audit.pseudonymise(c.person_ref, c.replacement)
+    return True
+
+
 async def disclose(unit: Unit, c: cmd.Disclose, deps: Deps) -> Disclosure:
     """Decrypt the requested fields; the audit entry commits before anything is returned."""
     person = await _load(unit, c.person_ref)

@@ -22,6 +22,9 @@ class PersonStore(Protocol):
     async def add(self, person: Person, sealed: Sealed) -> None: ...
     async def save(self, person: Person) -> None: ...
     async def sealed(self, ref: str) -> Sealed: ...
+    async def remove(self, ref: str) -> None:
+        """Delete the record (deletion period ended; erased before)."""
+        ...
 
 
 class IdentityIndex(Protocol):
@@ -41,10 +44,14 @@ class KeyStore(Protocol):
 
 
 class AuditLog(Protocol):
-    """Append-only: there is no way to change or remove an entry."""
+    """Append-only: no entry is removed, and the one change is the deletion period's: the
+    person's reference in their entries is replaced, the rest (who, when, what, why) stays."""
 
     async def append(self, entry: AuditEntry) -> None: ...
     async def entries(self, person_ref: str | None, limit: int) -> Sequence[AuditEntry]: ...
+    async def pseudonymise(self, person_ref: str, replacement: str) -> int:
+        """Put ``replacement`` for ``person_ref`` in every entry; returns how many."""
+        ...
 
 
 class Unit(Protocol):

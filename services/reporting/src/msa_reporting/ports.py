@@ -20,6 +20,13 @@ class Store(Protocol):
         """Keep an input event once (by topic and event id), in the record's transaction."""
         ...
 
+    async def anonymise(
+        self, replacements: Mapping[str, str], session: AsyncClientSession | None
+    ) -> int:
+        """Swap the ids in every stored event that names one (single or archived in chunks);
+        returns how many events changed."""
+        ...
+
     def stream_events(
         self, after: Mapping[tuple[str, int], int] | None = None
     ) -> AsyncIterator[Stored]:

@@ -63,6 +63,10 @@ class MongoPersonStore:
         doc = await self._coll.find_one({"_id": ref}, {"sealed": 1}, session=self._session)
         return {k: bytes(v) for k, v in (doc or {}).get("sealed", {}).items()}
 
+    async def remove(self, ref: str) -> None:
+        await self._coll.delete_one({"_id": ref}, session=self._session)
+        self._versions.pop(ref, None)
+
 
 class MongoIdentityIndex:
     def __init__(self, db: Db, session: AsyncClientSession) -> None:
@@ -81,7 +85,8 @@ class MongoIdentityIndex:
 
 
 class MongoAuditLog:
-    """Insert and find only: intake has no code path that updates or deletes an entry."""
+    """Insert and find; no code path deletes an entry, and the one update is the deletion
+    period's replacement of the person's reference."""
 
     def __init__(self, db: Db, session: AsyncClientSession) -> None:
         self._coll = db[AUDIT]
@@ -96,3 +101,10 @@ class MongoAuditLog:
         cursor = self._coll.find(query, {"_id": 0}, session=self._session)
         docs = await cursor.sort("at", DESCENDING).limit(limit).to_list()
         return [AuditEntry.model_validate(d) for d in docs]
+
+    async def pseudonymise(self, person_ref: str, replacement: str) -> int:
+        done = await self._coll.update_many(
+            {"person_ref": person_ref}, {"$set": {"person_ref": replacement}},
+            session=self._session,
+        )  # fmt: skip
+        return done.modified_count

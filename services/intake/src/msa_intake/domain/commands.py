@@ -66,3 +66,12 @@ class Disclose:
     actor: Actor
     purpose: str
     fields: tuple[PersonalField, ...]
+
+
+@dataclass(frozen=True)
+class ExpirePerson:
+    """The person's (only) case file was deleted at the end of its period."""
+
+    person_ref: str
+    replacement: str
+    reason: str

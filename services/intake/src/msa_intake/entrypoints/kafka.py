@@ -1,19 +1,21 @@
 """Kafka subscriptions: the allocation notices, each ``PersonAllocated`` registering (or
-recognising) a person."""
+recognising) a person; and casework's cases topic, of which intake reads only
+``CaseFileExpired`` (the person's record goes with their case file)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import structlog
-from msa_contracts.events import IdentityPayload, PersonAllocated, SealedIdentity
+from msa_contracts.events import CaseFileExpired, IdentityPayload, PersonAllocated, SealedIdentity
+from msa_contracts.topics import CASES, catalogue
 from msa_kit.consumers import Consumer
 from msa_kit.logging import get_logger
 from msa_kit.processing import Context, Subscription, Unprocessable
 
 from msa_intake import handlers
 from msa_intake.domain.arrival import Arrival
-from msa_intake.domain.commands import RegisterArrival
+from msa_intake.domain.commands import ExpirePerson, RegisterArrival
 from msa_intake.domain.errors import Rejected
 from msa_intake.handlers import Deps
 from msa_intake.ports import Units
@@ -22,9 +24,11 @@ log = get_logger("msa_intake.notices")
 Opener = Callable[[SealedIdentity], IdentityPayload]
 
 
-def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> list[Consumer]:
-    """What intake consumes: the ``notices`` topic. Rejections (unreadable identity,
-    implausible data) are dead-lettered at once."""
+def consumers(
+    notices: str, units: Units, deps: Deps, open_identity: Opener, cases: str = CASES
+) -> list[Consumer]:
+    """What intake consumes: the ``notices`` topic (rejections, such as an unreadable
+    identity or implausible data, are dead-lettered at once) and the ``cases`` topic."""
 
     async def on_notice(ctx: Context) -> None:
         notice = ctx.expect(PersonAllocated)
@@ -38,5 +42,18 @@ def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> 
             raise Unprocessable(exc.code, exc.message) from exc
         log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
 
+    async def on_case_event(ctx: Context) -> None:
+        if not isinstance(ctx.event, CaseFileExpired):
+            return  # the rest of the case feed does not concern intake
+        expiry = ctx.event
+        reason = f"deletion period of the case file ended on {expiry.expired_on.isoformat()}"
+        command = ExpirePerson(expiry.person_ref, expiry.replacement_person_ref, reason)
+        if await handlers.expire_person(units.bind(ctx), command):
+            log.info("person record deleted: case file expired", person_ref=expiry.person_ref)
+
     subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
-    return [Consumer("intake-allocation-notices", (notices,), subscription)]
+    case_types = set(catalogue([]).topic(CASES).event_types)
+    return [
+        Consumer("intake-allocation-notices", (notices,), subscription),
+        Consumer("intake-case-files", (cases,), Subscription(on_case_event, case_types)),
+    ]

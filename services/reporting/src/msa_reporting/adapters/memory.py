@@ -10,6 +10,7 @@ from typing import Any
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_reporting.adapters import documents as docs
+from msa_reporting.domain.anonymise import replaced
 from msa_reporting.domain.outcomes import MeasureOutcome
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
@@ -28,6 +29,17 @@ class MemoryStore:
 
     async def save_event(self, stored: Stored, session: AsyncClientSession | None) -> None:
         self.events.setdefault(stored.key, docs.event_doc(stored))
+
+    async def anonymise(
+        self, replacements: Mapping[str, str], session: AsyncClientSession | None
+    ) -> int:
+        changed = 0
+        for key, doc in self.events.items():
+            body = replaced(doc["body"].encode(), replacements).decode()
+            if body != doc["body"]:
+                self.events[key] = {**doc, "body": body}
+                changed += 1
+        return changed
 
     async def stream_events(
         self, after: Mapping[tuple[str, int], int] | None = None

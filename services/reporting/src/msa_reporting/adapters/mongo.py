@@ -8,6 +8,7 @@ serves), ``outcomes`` (the last emitted state per measure-outcome key) and ``met
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -17,6 +18,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_reporting.adapters import documents as docs
+from msa_reporting.domain.anonymise import replaced
 from msa_reporting.domain.outcomes import MeasureOutcome
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.stored import Stored
@@ -38,6 +40,30 @@ class MongoStore:
         await self.db[EVENTS].update_one(
             {"_id": doc["_id"]}, {"$setOnInsert": doc}, upsert=True, session=session
         )
+
+    async def anonymise(
+        self, replacements: Mapping[str, str], session: AsyncClientSession | None
+    ) -> int:
+        """A scan of the stored events' bodies (once per notice, not per figure); archived
+        chunks are rewritten in place, their rows unchanged (same lengths)."""
+        changed = 0
+        pattern = "|".join(re.escape(original) for original in replacements)
+        cursor = self.db[EVENTS].find({"body": {"$regex": pattern}}, session=session)
+        async for doc in cursor:
+            body = replaced(doc["body"].encode(), replacements).decode()
+            await self.db[EVENTS].update_one(
+                {"_id": doc["_id"]}, {"$set": {"body": body}}, session=session
+            )
+            changed += 1
+        chunks = {"$or": [{CHUNK: {"$exists": True}}, {PACKED: {"$exists": True}}]}
+        async for doc in self.db[EVENTS].find(chunks, session=session):
+            update = _anonymised_chunk(doc, replacements)
+            if update:
+                await self.db[EVENTS].update_one(
+                    {"_id": doc["_id"]}, {"$set": update}, session=session
+                )
+                changed += 1
+        return changed
 
     async def load_events(self) -> dict[str, Stored]:
         """Every stored event, whether kept one by one (live) or in chunks (replay)."""
@@ -134,6 +160,17 @@ class MongoStore:
             _insert(self.db[OUTCOMES], [docs.outcome_doc(o) for o in outcomes]),
             _insert(self.db[META], [docs.meta_doc(figures, now)]),
         )
+
+
+def _anonymised_chunk(doc: dict[str, Any], replacements: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of an archived chunk that change (packed rows and bodies, or the bodies
+    of an earlier form's items)."""
+    if PACKED in doc:
+        fields = {f: replaced(bytes(doc[f]), replacements) for f in (PACKED, BODIES) if f in doc}
+        return {f: v for f, v in fields.items() if v != doc[f]}
+    items = [{**i, "body": replaced(i["body"].encode(), replacements).decode()}
+             for i in doc[CHUNK]]  # fmt: skip
+    return {CHUNK: items} if items != doc[CHUNK] else {}
 
 
 def _items(doc: dict[str, Any]) -> list[dict[str, Any]]:
