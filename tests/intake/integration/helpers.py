@@ -40,6 +40,10 @@ class Running:
         return self.intake.settings.intake_persons_topic
 
     @property
+    def cases(self) -> str:
+        return self.intake.settings.intake_cases_topic
+
+    @property
     def dead_letters(self) -> str:
         return f"msa.{self.intake.settings.service_name}.dead-letter"
 

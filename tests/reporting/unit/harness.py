@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import cast
+from typing import Any, cast
 
 from msa_contracts.envelope import decode
 from msa_contracts.events import Event
@@ -17,6 +17,7 @@ from msa_kit.processing import Context
 from msa_kit.records import RawRecord
 from msa_reporting.adapters.memory import MemoryStore
 from msa_reporting.bootstrap import Reporting, build
+from msa_reporting.ports import Store
 from msa_reporting.settings import ReportingSettings
 from pymongo.asynchronous.client_session import AsyncClientSession
 
@@ -24,7 +25,7 @@ from tests.reporting.builders import NOW, record, topic_of
 
 
 class Harness:
-    def __init__(self, reporting: Reporting, store: MemoryStore, commit: MemoryCommit) -> None:
+    def __init__(self, reporting: Reporting, store: Any, commit: MemoryCommit) -> None:
         self.reporting, self.store, self.commit = reporting, store, commit
         self._offsets = itertools.count()
 
@@ -41,9 +42,7 @@ class Harness:
 
 
 @asynccontextmanager
-async def harness(
-    reference: ReferenceData, store: MemoryStore | None = None
-) -> AsyncIterator[Harness]:
+async def harness(reference: ReferenceData, store: Store | None = None) -> AsyncIterator[Harness]:
     store, commit = store or MemoryStore(), MemoryCommit(lambda: NOW)
     reporting = build(ReportingSettings(), reference=reference, store=store, commit=commit)
     try:
