@@ -48,6 +48,17 @@ def expired(n: int) -> ev.CaseFileExpired:
     )  # fmt: skip
 
 
+def test_a_fact_that_named_the_case_loses_its_worker_too_and_keeps_its_length() -> None:
+    body = b'{"case_id":"C-0000000000000001","worker_ref":"w-anna","minutes":60}'
+    other = b'{"case_id":"C-0000000000000002","worker_ref":"w-anna","minutes":60}'
+
+    done = replaced(body, {case(1): "C-ffffffffffffffff"})
+
+    assert done == b'{"case_id":"C-ffffffffffffffff","worker_ref":"xxxxxx","minutes":60}'
+    assert len(done) == len(body)
+    assert replaced(other, {case(1): "C-ffffffffffffffff"}) == other
+
+
 def test_a_replacement_must_keep_the_length_of_the_id() -> None:
     assert replaced(b'{"case_id":"C-0000000000000001"}', {case(1): "C-ffffffffffffffff"}) == (
         b'{"case_id":"C-ffffffffffffffff"}'

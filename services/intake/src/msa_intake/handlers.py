@@ -96,16 +96,21 @@ RETENTION = cmd.Actor(subject="msa-retention", role="system")
 
 
 async def expire_person(unit: Unit, c: cmd.ExpirePerson) -> bool:
-    """The person's case file reached the end of its deletion period: erase them (if not
-    yet), delete their record, and put the replacement reference in their audit entries.
+    """The person's case file reached the end of its deletion period: destroy their key and
+    blind index (if not yet erased), delete their record, and put the replacement reference
+    in their audit entries. Nothing is published: casework's CaseFileExpired has told every
+    holder already, and a PersonErased would put the reference on a topic once more.
     False when there is no record (already done, or never registered here)."""
-    person = await unit.persons.get(c.person_ref)
+    ref = c.person_ref
+    person = await unit.persons.get(ref)
     if person is None:
         return False
     if person.erased_at is None:
-        await erase(unit, cmd.Erase(c.person_ref, RETENTION, c.reason))
-    await unit.persons.remove(c.person_ref)
-    await unit.audit.pseudonymise(c.person_ref, c.replacement)
+        await unit.keys.destroy(ref)
+        await unit.index.remove(ref)
+        await unit.audit.append(_entry(unit, RETENTION, ref, "erase", PERSONAL_FIELDS, c.reason))
+    await unit.persons.remove(ref)
+    await unit.audit.pseudonymise(ref, c.replacement)
     return True
 
 

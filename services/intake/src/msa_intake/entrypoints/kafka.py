@@ -49,7 +49,7 @@ def consumers(
         reason = f"deletion period of the case file ended on {expiry.expired_on.isoformat()}"
         command = ExpirePerson(expiry.person_ref, expiry.replacement_person_ref, reason)
         if await handlers.expire_person(units.bind(ctx), command):
-            log.info("person record deleted: case file expired", person_ref=expiry.person_ref)
+            log.info("person record deleted: case file expired")
 
     subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
     case_types = set(catalogue([]).topic(CASES).event_types)

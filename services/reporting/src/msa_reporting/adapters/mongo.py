@@ -8,6 +8,7 @@ serves), ``outcomes`` (the last emitted state per measure-outcome key) and ``met
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import AsyncIterator, Iterable, Mapping
 from datetime import datetime
@@ -165,9 +166,19 @@ class MongoStore:
 def _anonymised_chunk(doc: dict[str, Any], replacements: Mapping[str, str]) -> dict[str, Any]:
     """The fields of an archived chunk that change (packed rows and bodies, or the bodies
     of an earlier form's items)."""
-    if PACKED in doc:
-        fields = {f: replaced(bytes(doc[f]), replacements) for f in (PACKED, BODIES) if f in doc}
-        return {f: v for f, v in fields.items() if v != doc[f]}
+    if PACKED in doc and BODIES in doc:
+        rows, bodies, at, kept = json.loads(doc[PACKED]), bytes(doc[BODIES]), 0, []
+        for row in rows:
+            kept.append(replaced(bodies[at : at + row[-1]], replacements))
+            at += row[-1]
+        joined = b"".join(kept)
+        return {BODIES: joined} if joined != bodies else {}
+    if PACKED in doc:  # an earlier form: each body as text in its row
+        rows = json.loads(doc[PACKED])
+        for row in rows:
+            row[-1] = replaced(row[-1].encode(), replacements).decode()
+        blob = json.dumps(rows).encode()
+        return {PACKED: blob} if blob != bytes(doc[PACKED]) else {}
     items = [{**i, "body": replaced(i["body"].encode(), replacements).decode()}
              for i in doc[CHUNK]]  # fmt: skip
     return {CHUNK: items} if items != doc[CHUNK] else {}

@@ -9,11 +9,14 @@ their offsets.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from msa_contracts.events import CaseFileExpired, Event, HoursAnonymised
 
 Replacements = Mapping[str, str]
+#: the worker of an hour entry: no figure reads it, and it goes with the case's other ids
+WORKER = re.compile(rb'("worker_ref"\s*:\s*")([^"]*)(")')
 
 
 def replacements_of(event: Event) -> dict[str, str]:
@@ -27,10 +30,14 @@ def replacements_of(event: Event) -> dict[str, str]:
 
 
 def replaced(body: bytes, replacements: Replacements) -> bytes:
-    """``body`` with every replaced id swapped (ids are fixed-length tokens, so a JSON
-    string's bytes change in place and nothing else moves)."""
+    """``body`` with every replaced id swapped and, in a fact that named one, the worker
+    masked; each change keeps the length (ids are fixed-length tokens), so nothing else in
+    a packed archive moves."""
+    changed = body
     for original, replacement in replacements.items():
         if len(original) != len(replacement):
             raise ValueError("a replacement must be as long as the id it replaces")
-        body = body.replace(original.encode(), replacement.encode())
-    return body
+        changed = changed.replace(original.encode(), replacement.encode())
+    if changed != body:
+        changed = WORKER.sub(lambda m: m[1] + b"x" * len(m[2]) + m[3], changed)
+    return changed
