@@ -19,6 +19,15 @@ from msa_contracts.namespace import Namespace
 SERVICES = ("intake", "casework", "billing", "reporting")
 DAY_MS = 24 * 3600 * 1000
 FOREVER = -1
+#: provider topics are a delivery channel: their consumers (casework, billing, the provider's
+#: own system) keep the state, so the records go after a quarter, long before any deletion
+#: period of the cases they name ends (docs/DATA-PROTECTION.md)
+PROVIDER_RETENTION_MS = 90 * DAY_MS
+#: the shared event topics keep the whole pseudonymous history: reporting's rebuild reads them
+#: from offset zero (docs/DATA-PROTECTION.md says what that leaves on them after a case expired)
+HISTORY = (
+    "msa.intake.persons", "msa.casework.cases", "msa.billing.ledger",
+)  # fmt: skip
 PROVIDER = "provider:{provider}"
 
 # The topics' logical names: every module outside the contracts takes them from here.
@@ -172,16 +181,20 @@ PROVIDER_TOPICS: tuple[Topic, ...] = (
     Topic(reports("{provider}"), "What the provider reports: plans, reviews, goal "
           "progress, Fachleistung requests, referrals.", "case_id", 3,
           (ev.IntegrationPlanSubmitted, ev.PlanReviewed, ev.GoalProgressReported,
-           ev.FachleistungRequested, ev.ReferralMade), (PROVIDER,), ("casework",)),
+           ev.FachleistungRequested, ev.ReferralMade), (PROVIDER,), ("casework",),
+          retention_ms=PROVIDER_RETENTION_MS),
     Topic(hours("{provider}"), "Hour entries (Fachleistungsstunden) logged by the "
-          "provider.", "case_id", 3, (ev.HoursLogged,), (PROVIDER,), ("billing",)),
+          "provider.", "case_id", 3, (ev.HoursLogged,), (PROVIDER,), ("billing",),
+          retention_ms=PROVIDER_RETENTION_MS),
     Topic(assignments("{provider}"), "Assignments and casework's answers to the "
-          "provider's reports.", "case_id", 3, PROVIDER_FEED, ("casework",), (PROVIDER,)),
+          "provider's reports.", "case_id", 3, PROVIDER_FEED, ("casework",), (PROVIDER,),
+          retention_ms=PROVIDER_RETENTION_MS),
     Topic(feedback("{provider}"), "Billing's answer to every hour entry (HoursHeld "
           "at once when it must wait, then HoursAccepted or HoursRejected), budget warnings and "
           "invoices.", "case_id (entries) or provider_id (invoices)", 3,
           (ev.HoursAccepted, ev.HoursRejected, ev.HoursHeld, ev.BudgetThresholdReached,
-           ev.InvoiceIssued, ev.InvoiceCorrected, ev.HoursAnonymised), ("billing",), (PROVIDER,)),
+           ev.InvoiceIssued, ev.InvoiceCorrected, ev.HoursAnonymised), ("billing",), (PROVIDER,),
+          retention_ms=PROVIDER_RETENTION_MS),
 )  # fmt: skip
 
 

@@ -38,6 +38,19 @@ The record key is the event's subject, so all events of one case stay in order. 
 is strict: unknown fields, wrong types (`"5"` for a number) and unknown types are rejected.
 A provider's identity is the topic it writes to (`msa.provider.<provider-id>.*`); no event
 body names the sending provider. A published event version never changes incompatibly.
+
+## Deletion periods
+
+When a closed case's deletion period ends, casework deletes the case file and publishes
+`CaseFileExpired` (on `msa.casework.cases` and to the provider that last held the case);
+billing anonymises the case's hour entries and invoice lines and publishes `HoursAnonymised`
+(on `msa.billing.ledger` and the provider's feedback topic). Both name the ids one last time
+and the random replacement ids every holder puts in their place: a provider must delete or
+anonymise its own copy of the case when it reads them. Each topic's retention answers the
+periods: the provider topics keep 90 days (their consumers keep the state, so nothing about
+a case is left there when its file expires); `msa.intake.persons`, `msa.casework.cases` and
+`msa.billing.ledger` keep the pseudonymous history for reporting's rebuild; the
+dead-letter topics and the clock keep 30 days. See docs/DATA-PROTECTION.md.
 """
 
 

@@ -1,0 +1,33 @@
+"""Each topic's answer to the deletion periods (docs/DATA-PROTECTION.md): finite retention
+shorter than the shortest default period, trimmed by its reader, aggregates only, or one of
+the history topics reporting rebuilds from. A new topic must be given one of these."""
+
+from __future__ import annotations
+
+from msa_billing.settings import BillingSettings
+from msa_casework.settings import CaseworkSettings
+from msa_contracts.events import MeasureOutcomeReported
+from msa_contracts.topics import DAY_MS, FOREVER, HISTORY, PROVIDER_RETENTION_MS, catalogue
+
+
+def shortest_default_period_ms() -> int:
+    days = min(CaseworkSettings.model_fields["case_file_retention_days"].default,
+               BillingSettings.model_fields["hours_retention_days"].default)  # fmt: skip
+    return int(days) * DAY_MS
+
+
+def test_every_topic_has_a_decided_retention() -> None:
+    undecided = []
+    for topic in catalogue().all_topics():
+        finite = topic.retention_ms != FOREVER and topic.retention_ms < shortest_default_period_ms()
+        aggregates = topic.events == (MeasureOutcomeReported,) and topic.compacted
+        if not (finite or aggregates or topic.name in HISTORY or topic.trimmed_by):
+            undecided.append(topic.name)
+    assert undecided == []
+
+
+def test_provider_topics_keep_a_quarter_and_the_history_topics_everything() -> None:
+    cat = catalogue(["caritas"])
+    assert {t.retention_ms for t in cat.for_provider("caritas")} == {PROVIDER_RETENTION_MS}
+    assert PROVIDER_RETENTION_MS == 90 * DAY_MS < shortest_default_period_ms()
+    assert {cat.topic(name).retention_ms for name in HISTORY} == {FOREVER}
