@@ -128,3 +128,21 @@ async def test_an_invoice_is_deleted_when_its_statutory_period_ends(
         assert bill.store.data.entries == {}
         assert bill.store.data.audit[-1]["action"] == "invoice-deleted"
         assert bill.store.data.audit[-1]["total_cents"] == invoice.total_cents
+
+
+async def test_a_rejected_entry_goes_when_its_period_after_the_service_date_ends(
+    reference: ReferenceData,
+) -> None:
+    async with harness(reference, hours_retention_days=30, billing_hold_days=0) as bill:
+        await bill.day(date(2026, 3, 31))
+        unknown = new_case_id()
+        await bill.hours("caritas", logged(unknown, date(2026, 3, 30), 60, worker="w-x"))
+        await bill.day(date(2026, 4, 1))
+        assert unknown in repr(bill.store.data.entries)
+        await bill.day(date(2026, 4, 29))
+        assert unknown in repr(bill.store.data.entries)
+
+        await bill.day(date(2026, 4, 30))
+
+        assert unknown not in repr(bill.store.data.entries)
+        assert bill.store.data.audit[-1]["action"] == "rejected-entries-deleted"

@@ -40,6 +40,7 @@ async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await db["invoices"].create_index([("provider_id", ASCENDING), ("period", ASCENDING)])
     # deletion periods: a case's entries and invoice lines, closed cases, old invoices
     await entries.create_index([("case_id", ASCENDING)], name="by_case")
+    await entries.create_index([("status", ASCENDING), ("service_date", ASCENDING)])
     await db["invoices"].create_index([("lines.case_id", ASCENDING)])
     await db["invoices"].create_index([("issued_on", ASCENDING)])
     await db["cases"].create_index([("closed_on", ASCENDING)])

@@ -178,6 +178,16 @@ class MemoryRetention:
     async def delete_case(self, case_id: str) -> None:
         self._data.cases.pop(case_id, None)
 
+    async def delete_rejected_before(self, day: date) -> int:
+        gone = [
+            k
+            for k, d in self._data.entries.items()
+            if d["status"] == "rejected" and d["service_date"] < day.isoformat()
+        ]
+        for key in gone:
+            del self._data.entries[key]
+        return len(gone)
+
     async def audit(self, record: dict[str, object]) -> None:
         self._data.audit.append(dict(record))
 

@@ -65,5 +65,10 @@ class MongoRetention:
     async def delete_case(self, case_id: str) -> None:
         await self._db["cases"].delete_one({"_id": case_id}, session=self._session)
 
+    async def delete_rejected_before(self, day: date) -> int:
+        query = {"status": "rejected", "service_date": {"$lt": day.isoformat()}}
+        done = await self._db["entries"].delete_many(query, session=self._session)
+        return done.deleted_count
+
     async def audit(self, record: dict[str, object]) -> None:
         await self._db[AUDIT].insert_one(dict(record), session=self._session)

@@ -6,6 +6,8 @@ worker after the hours' period, amounts stay until the invoice's statutory perio
   replacement id drawn once per case, the worker by a fixed token, the causes (record ids)
   are dropped; entries that billed nothing (rejected, or held when the case file went) are
   deleted. Minutes, rates and amounts stay.
+- Rejected entries (an unknown case's among them, which no closure ever reaches): deleted
+  ``hours_days`` after their service date; they bill nothing.
 - Invoices: kept ten years from the end of the calendar year of issue (AO §147(3)/(4), HGB
   §257(4)/(5)), then deleted with their entries.
 
@@ -110,3 +112,8 @@ def invoice_deleted(invoice: Invoice, today: date) -> dict[str, object]:
         "provider_id": invoice.provider_id, "period": invoice.period,
         "issued_on": invoice.issued_on.isoformat(), "total_cents": invoice.total_cents,
     }  # fmt: skip
+
+
+def rejected_deleted(count: int, today: date) -> dict[str, object]:
+    """The audit record of the day's deleted rejected entries."""
+    return {"action": "rejected-entries-deleted", "on": today.isoformat(), "entries": count}

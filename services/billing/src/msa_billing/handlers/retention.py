@@ -16,6 +16,7 @@ from msa_billing.domain.retention import (
     earliest_issue_kept,
     invoice_deleted,
     latest_closing_due,
+    rejected_deleted,
 )
 from msa_billing.handlers.deps import Deps
 from msa_billing.ports import RetentionRecords
@@ -39,6 +40,9 @@ async def apply_periods(deps: Deps, ctx: Context, today: date) -> list[Fact]:
     facts: list[Fact] = []
     for case_id in await records.closed_on_or_before(latest_closing_due(today, deps.periods)):
         facts += await anonymise_case(records, case_id, deps.replacement(), today)
+    cutoff = latest_closing_due(today, deps.periods)
+    if rejected := await records.delete_rejected_before(cutoff):
+        await records.audit(rejected_deleted(rejected, today))
     for invoice in await records.issued_before(earliest_issue_kept(today, deps.periods)):
         await records.delete_invoice(invoice.number)
         await records.audit(invoice_deleted(invoice, today))

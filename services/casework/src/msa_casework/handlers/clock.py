@@ -22,6 +22,6 @@ async def day_started(deps: Deps, ctx: Context) -> None:
     due, capacity = await unit.due(day), await unit.capacity()
     outcome = on_day(due, capacity, day, deps.rules)
     await unit.save(outcome, capacity)
-    outcome.merge(expired := await expire_case_files(unit, deps, day))
+    expired = await expire_case_files(unit, deps, day)
     await unit.save(expired)
-    publish(ctx, outcome)
+    publish(ctx, outcome.merge(expired))
