@@ -48,6 +48,10 @@ def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
                 rules[user_of(actor)].add(("cluster", "", "", "IdempotentWrite"))
         for actor in topic.trimmed_by:
             rules[user_of(actor)].add(("topic", topic.name, "literal", "Delete"))
+        for actor in topic.reread_by:  # read back outside any group: no group rule
+            rules[user_of(actor)] |= {
+                ("topic", topic.name, "literal", op) for op in ("Read", "Describe")
+            }
     # the scheduler's producer is transactional with one fixed id (fencing a second instance)
     rules["msa-scheduler"] |= {
         ("transactionalId", "msa-scheduler", "literal", op) for op in ("Write", "Describe")
