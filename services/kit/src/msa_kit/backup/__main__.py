@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from msa_kit.backup.run import prune, restore_backup, take
+from msa_kit.backup.run import chosen, prune, restore_backup, take
 from msa_kit.settings import KitSettings
 
 
@@ -25,11 +26,15 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dump", help="take a backup into ROOT/<UTC stamp>, then prune")
     d.add_argument("--root", type=Path, required=True)
     d.add_argument("--database", action="append", required=True, dest="databases")
-    d.add_argument("--keep", type=int, default=7, help="complete backups kept (default 7)")
+    keep = int(os.environ.get("BACKUP_KEEP", "7"))
+    d.add_argument("--keep", type=int, default=keep,
+                   help="complete backups kept (default: BACKUP_KEEP, else 7)")  # fmt: skip
     d.add_argument("--no-offsets", action="store_true", help="do not save the group's offsets")
     d.add_argument("--no-gzip", action="store_true", help="write uncompressed files")
     r = sub.add_parser("restore", help="replace the databases by a backup's; set offsets")
-    r.add_argument("--from", type=Path, required=True, dest="backup")
+    r.add_argument("--from", required=True, dest="backup",
+                   help="a backup's folder; with --root also its name or 'latest'")  # fmt: skip
+    r.add_argument("--root", type=Path, help="the folder of the service's backups")
     r.add_argument("--database", action="append", required=True, dest="databases")
     r.add_argument("--no-offsets", action="store_true", help="leave the group's offsets")
     p = sub.add_parser("prune", help="remove all but the KEEP newest backups")
@@ -54,7 +59,8 @@ def main(argv: list[str] | None = None) -> None:
                     compress=gzip, say=_say)  # fmt: skip
         asyncio.run(work)
     else:
-        asyncio.run(restore_backup(settings, args.backup, args.databases,
+        backup = chosen(args.root, args.backup)
+        asyncio.run(restore_backup(settings, backup, args.databases,
                                    with_offsets=not args.no_offsets, say=_say))  # fmt: skip
 
 

@@ -44,15 +44,7 @@ async def committed(bootstrap: str, security: KafkaSecurity, group: str) -> Offs
 async def set_committed(bootstrap: str, security: KafkaSecurity, group: str,
                         offsets: Offsets) -> int:  # fmt: skip
     """Commit ``offsets`` for ``group`` (which must have no members); returns partitions set."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security.for_aiokafka())
-    await admin.start()
-    try:
-        [description] = await admin.describe_consumer_groups([group])
-    finally:
-        await admin.close()
-    state = _state(description)
-    if state not in IDLE:
-        raise GroupActive(f"consumer group {group} is {state}: stop its consumers first")
+    await ensure_idle(bootstrap, security, group)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
                                 enable_auto_commit=False, **security.for_aiokafka())  # fmt: skip
     await consumer.start()
@@ -65,6 +57,19 @@ async def set_committed(bootstrap: str, security: KafkaSecurity, group: str,
     finally:
         await consumer.stop()
     return len(wanted)
+
+
+async def ensure_idle(bootstrap: str, security: KafkaSecurity, group: str) -> None:
+    """Raise ``GroupActive`` unless ``group`` has no members (its service is stopped)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security.for_aiokafka())
+    await admin.start()
+    try:
+        [description] = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    state = _state(description)
+    if state not in IDLE:
+        raise GroupActive(f"consumer group {group} is {state}: stop its consumers first")
 
 
 def _state(description: Any) -> str:

@@ -68,6 +68,26 @@ def prune(root: Path, keep: int, *, say: Say = lambda _m: None) -> list[Path]:
     return doomed
 
 
+class NoBackup(RuntimeError):
+    """The backup asked for is not there."""
+
+
+def chosen(root: Path | None, name: str) -> Path:
+    """The backup ``name`` names: a folder, or under ``root`` a stamp or ``latest``."""
+    if root is None:
+        path = Path(name)
+    elif name == "latest":
+        backups = layout.complete_backups(root) if root.is_dir() else []
+        if not backups:
+            raise NoBackup(f"no complete backup under {root}")
+        path = backups[-1]
+    else:
+        path = root / name
+    if not path.is_dir():
+        raise NoBackup(f"no backup {path}")
+    return path
+
+
 @dataclass(frozen=True)
 class Restored:
     restored: RestoreResult
