@@ -24,7 +24,8 @@ def pod_of(cron: Doc) -> dict[str, Any]:
 
 def only_container(cron: Doc) -> Container:
     (container,) = pod_of(cron)["containers"]
-    return container
+    found: Container = container
+    return found
 
 
 def env_of(container: Container) -> dict[str, Any]:
