@@ -194,3 +194,13 @@ def test_the_new_provider_has_topics_and_a_user(with_new_provider: Tree) -> None
     assert f"provider-{NEW_PROVIDER}" in users
     script = (with_new_provider.root / "deploy/compose/create-topics.sh").read_text()
     assert f"msa.provider.{NEW_PROVIDER}.hours" in script
+
+
+def test_the_persons_topic_keeps_every_erasure_for_ever() -> None:
+    """Intake re-applies the PersonErased records of this topic after a restore: it must
+    never delete them (retention) nor compact them away."""
+    from msa_contracts.topics import FOREVER, PERSONS, catalogue
+
+    persons = catalogue(()).topic(PERSONS)
+    assert persons.retention_ms == FOREVER and not persons.compacted
+    assert "retention.bytes" not in persons.config and "intake" in persons.reread_by
