@@ -101,8 +101,7 @@ async def reapply_erasure(unit: Unit, erased: PersonErased) -> Reapplied:
     ``PersonErased`` it re-applies is on the topic already."""
     ref = erased.person_ref
     person = await unit.persons.get(ref)
-    had_key = await unit.keys.get(ref) is not None
-    await unit.keys.destroy(ref)
+    had_key = await unit.keys.destroy(ref)  # never unwrapped: any master key it was under
     await unit.index.remove(ref)
     if person is not None and person.erased_at is None:
         await unit.persons.save(person.erased_again(erased.erased_at))
