@@ -90,11 +90,11 @@ class Context:
         """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
         transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
         of more than one of them can recognise it. The id derives from the consumed record
-        and the fact's place among those it causes: processing the record again (after a
-        restore of the database from a backup) emits the same ids, which every consumer's
-        inbox drops."""
+        and the fact's place and type among those it causes: processing the record again
+        (after a restore of the database from a backup) emits the same ids, which every
+        consumer's inbox drops; a different decision the second time, a different type."""
         place = len({o.event_id for o in self.emitted})
-        cause = f"{self.record.topic}/{self.envelope.id}/{place}/{topic}"
+        cause = f"{self.record.topic}/{self.envelope.id}/{place}/{topic}/{event.ce_type()}"
         event_id = str(uuid.uuid5(EMITTED_IDS, cause))
         for name in dict.fromkeys((topic, *also)):
             self.emitted.append(
