@@ -44,6 +44,18 @@ TIME_ZONE = "Europe/Berlin"
 NEVER = "0 0 31 2 *"  # 31 February: a suspended template never fires by itself either
 
 
+RESOURCES = {
+    "requests": {"cpu": "100m", "memory": "256Mi", "ephemeral-storage": "64Mi"},
+    "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "256Mi"},
+}
+#: the replay folds in memory and keeps the hour entries' keys in /tmp (adapters/entry_spill)
+REBUILD_RESOURCES = {
+    "requests": {"cpu": "500m", "memory": "1Gi", "ephemeral-storage": "512Mi"},
+    "limits": {"cpu": "2", "memory": "3Gi", "ephemeral-storage": "4Gi"},
+}
+REBUILD_TMP = "3Gi"
+
+
 def databases(service: str) -> list[str]:
     own = f"msa_{service}"
     return [own, f"{own}_keys"] if service == "intake" else [own]
@@ -79,10 +91,7 @@ def _container(service: str, component: str, args: list[str], mongo_secret: str,
             _secret_env("MONGODB_URI", mongo_secret, "connectionString.standard"),
             *(extra_env or []),
         ],
-        "resources": {
-            "requests": {"cpu": "100m", "memory": "256Mi", "ephemeral-storage": "64Mi"},
-            "limits": {"cpu": "1", "memory": "1Gi", "ephemeral-storage": "256Mi"},
-        },
+        "resources": REBUILD_RESOURCES if component == "rebuild" else RESOURCES,
         "securityContext": container_security(),
         "volumeMounts": [
             {"name": "tmp", "mountPath": "/tmp"},
@@ -93,7 +102,8 @@ def _container(service: str, component: str, args: list[str], mongo_secret: str,
 
 
 def _pod(service: str, component: str, main: dict[str, Any]) -> dict[str, Any]:
-    volumes = [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}, KAFKA_CA.volume_spec()]
+    tmp = REBUILD_TMP if component == "rebuild" else "64Mi"
+    volumes = [{"name": "tmp", "emptyDir": {"sizeLimit": tmp}}, KAFKA_CA.volume_spec()]
     if component != "rebuild":
         claim = {"claimName": backups_claim(service)}
         volumes.append({"name": "backups", "persistentVolumeClaim": claim})
