@@ -91,7 +91,8 @@ def reapply_erasures_cmd() -> None:
         intake = build(IntakeSettings())
         try:
             return (await intake.erasures.run()).as_dict()
-        finally:
+        finally:  # built, never started: only the connections to close
+            await intake.runtime.producer.stop()
             await intake.runtime.client.close()
 
     report = asyncio.run(run())
