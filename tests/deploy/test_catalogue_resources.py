@@ -48,6 +48,10 @@ def expected_rules(tree: Tree) -> dict[str, set[Rule]]:
                 rules[user_of(actor)].add(("cluster", "", "", "IdempotentWrite"))
         for actor in topic.trimmed_by:
             rules[user_of(actor)].add(("topic", topic.name, "literal", "Delete"))
+        for actor in topic.reread_by:  # read back outside any group: no group rule
+            rules[user_of(actor)] |= {
+                ("topic", topic.name, "literal", op) for op in ("Read", "Describe")
+            }
     # the scheduler's producer is transactional with one fixed id (fencing a second instance)
     rules["msa-scheduler"] |= {
         ("transactionalId", "msa-scheduler", "literal", op) for op in ("Write", "Describe")
@@ -190,3 +194,13 @@ def test_the_new_provider_has_topics_and_a_user(with_new_provider: Tree) -> None
     assert f"provider-{NEW_PROVIDER}" in users
     script = (with_new_provider.root / "deploy/compose/create-topics.sh").read_text()
     assert f"msa.provider.{NEW_PROVIDER}.hours" in script
+
+
+def test_the_persons_topic_keeps_every_erasure_for_ever() -> None:
+    """Intake re-applies the PersonErased records of this topic after a restore: it must
+    never delete them (retention) nor compact them away."""
+    from msa_contracts.topics import FOREVER, PERSONS, catalogue
+
+    persons = catalogue(()).topic(PERSONS)
+    assert persons.retention_ms == FOREVER and not persons.compacted
+    assert "retention.bytes" not in persons.config and "intake" in persons.reread_by

@@ -18,7 +18,10 @@ from tests.deploy.support import CRD_SCHEMAS, CUSTOM_KINDS, OVERLAYS, Doc, Tree,
 
 K8S_VERSION = "1.33.0"
 GRACEFUL_TIMEOUT_S = 15
-DATABASES = {s: [f"msa_{s}"] for s in SERVICES} | {"intake": ["msa_intake", "msa_intake_keys"]}
+DATABASES = {s: [f"msa_{s}"] for s in SERVICES} | {
+    "intake": ["msa_intake", "msa_intake_keys"],
+    "reporting": ["msa_reporting", "msa_reporting_rebuild"],  # the rebuild's pair
+}
 
 
 @cache
@@ -130,6 +133,8 @@ def test_intake_reads_its_identity_keys_from_a_mounted_secret(tree: Tree) -> Non
     keys = ("INTAKE_PRIVATE_KEY_FILE", "INTAKE_MASTER_KEY_FILE", "INTAKE_PEPPER_FILE")
     assert {settings[k] for k in keys} == mounted
     for name, cm in by_name(tree, "prod", "ConfigMap").items():
+        if name == "msa-backup":  # the backup jobs' retention, no service's settings
+            continue
         if name != "msa-scheduler":  # serves no authenticated API
             assert cm["data"]["AUTH_PUBLIC_KEY_FILES"] == "/etc/msa/auth/issuer.pem", name
         assert cm["data"]["AUTH_ISSUER"] == "msa-prod", name
@@ -194,11 +199,12 @@ def test_mongodb_replica_set_has_one_user_per_service_on_its_own_database(
     spec = mongo["spec"]
     assert spec["type"] == "ReplicaSet" and spec["members"] == members
     users = {u["name"]: u for u in spec["users"]}
-    assert sorted(users) == sorted(f"msa-{s}" for s in SERVICES)
+    assert sorted(users) == sorted([*(f"msa-{s}" for s in SERVICES), "msa-backup"])
     for s in SERVICES:
         user = users[f"msa-{s}"]
         assert user["roles"] == [{"name": "readWrite", "db": db} for db in DATABASES[s]]
         assert user["connectionStringSecretName"] == f"msa-{s}-mongodb"
+    assert users["msa-backup"]["roles"] == [{"name": "backup", "db": "admin"}]
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -80,8 +80,8 @@ class FakeKeys:
     async def get(self, ref: str) -> bytes | None:
         return self._s.keys.get(ref)
 
-    async def destroy(self, ref: str) -> None:
-        self._s.keys.pop(ref, None)
+    async def destroy(self, ref: str) -> bool:
+        return self._s.keys.pop(ref, None) is not None
 
 
 class FakeAudit:

@@ -103,3 +103,20 @@ async def test_a_tick_earlier_than_the_day_reached_is_not_taken_and_the_day_is_e
     assert await days.latest() == date(2026, 3, 30)
     # the city's midnight of 30 March (CEST, +02:00) in Unix seconds
     assert CLOCK_DAY._value.get() == datetime(2026, 3, 29, 22, tzinfo=UTC).timestamp()
+
+
+def test_processing_a_record_again_emits_the_same_event_ids() -> None:
+    """After a restore the services process records again: downstream inboxes must drop
+    what they emit the second time, so the ids derive from the cause, never from chance."""
+    day = DayStarted(day=date(2026, 3, 3), at=NOW)
+
+    def emitted_ids() -> list[tuple[str, str | None]]:
+        ctx = context_of(TICK)
+        ctx.emit("msa.casework.cases", TICK)
+        ctx.emit("msa.casework.cases", day, "msa.provider.caritas.assignments")
+        return [(o.topic, o.event_id) for o in ctx.emitted]
+
+    first, again = emitted_ids(), emitted_ids()
+    assert first == again
+    ids = [event_id for _, event_id in first]
+    assert ids[0] != ids[1] and ids[1] == ids[2]  # two facts; one fact on two topics

@@ -84,6 +84,10 @@ class Topic:
     #: services that delete the records they have processed (Kafka DeleteRecords): intake
     #: on the notices, so that no sealed identity stays readable there
     trimmed_by: tuple[str, ...] = ()
+    #: services that read the whole topic back outside any consumer group (Read, no group):
+    #: intake re-applies every ``PersonErased`` on the persons topic when it starts, so a
+    #: restored database never brings an erased person back
+    reread_by: tuple[str, ...] = ()
 
     @property
     def config(self) -> dict[str, str]:
@@ -113,6 +117,8 @@ class Topic:
             compacted=self.compacted,
             provider=provider,
             extra_config=self.extra_config,
+            trimmed_by=self.trimmed_by,
+            reread_by=self.reread_by,
         )
 
 
@@ -147,9 +153,12 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           "stays on the topic after its registration, nor after an erasure.",
           "notice_id", 3, (ev.PersonAllocated,), ("allocation-system",), ("intake",),
           retention_ms=7 * DAY_MS, trimmed_by=("intake",)),
+    # kept for ever and never compacted: its PersonErased records are the erasure record
+    # that lives apart from intake's key database (a restore re-applies them)
     Topic(PERSONS, "Arrivals and their changes, pseudonymous.", "person_ref", 6,
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
-           ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),
+           ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting"),
+          reread_by=("intake",)),
     Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
           "approvals; CaseFileExpired when a closed case's deletion period ended (intake "
           "reads only that one).", "case_id", 6, CASE_FEED, ("casework",),

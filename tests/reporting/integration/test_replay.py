@@ -54,8 +54,26 @@ async def test_replay_from_offset_zero_gives_the_same_figures_as_the_live_projec
 async def test_replay_refuses_a_database_that_is_not_empty(running: Running) -> None:
     from msa_reporting.replay import NotEmpty
 
-    with pytest.raises(NotEmpty):
-        await replay(running.reporting.settings, running.reporting.settings.database)
+    other = unique("replay")
+    client = running.reporting.runtime.client
+    await client[other]["figures"].insert_one({"_id": "left over"})
+    try:
+        with pytest.raises(NotEmpty):
+            await replay(running.reporting.settings, other)
+        result = await replay(running.reporting.settings, other, drop=True)  # collections only
+        assert await client[other]["figures"].find_one({"_id": "left over"}) is None
+        assert result.events > 0
+    finally:
+        await client.drop_database(other)
+
+
+async def test_replay_never_writes_into_the_database_the_service_serves(
+    running: Running,
+) -> None:
+    from msa_reporting.replay import LiveTarget
+
+    with pytest.raises(LiveTarget):
+        await replay(running.reporting.settings, running.reporting.settings.database, drop=True)
 
 
 async def test_replay_reports_its_progress_and_speed(running: Running) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from msa_ops.backup import backup_app, intake_app
 from msa_ops.bench.cli import bench
 from msa_ops.clock import clock_app
 from msa_ops.demo import demo
@@ -18,6 +19,8 @@ app.add_typer(deploy_app, name="deploy")
 app.add_typer(provider_app, name="provider")
 app.add_typer(faults_app, name="faults")
 app.add_typer(clock_app, name="clock")
+app.add_typer(backup_app, name="backup")
+app.add_typer(intake_app, name="intake")
 app.command()(demo)
 app.command()(token)
 app.command()(bench)

@@ -12,15 +12,17 @@ from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
+from msa_intake.adapters.erasure_log import KafkaErasureLog
 from msa_intake.adapters.stores import ensure_indexes
 from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
 from msa_intake.entrypoints.http import router
 from msa_intake.entrypoints.http_errors import install_error_handlers
 from msa_intake.entrypoints.kafka import Opener, consumers
+from msa_intake.erasures import ErasureReplay
 from msa_intake.handlers import Deps
 from msa_intake.keys import IntakeKeys
-from msa_intake.ports import Units
+from msa_intake.ports import ErasureRecord, Units
 from msa_intake.settings import IntakeSettings
 
 
@@ -38,6 +40,7 @@ class Intake:
     units: Units
     deps: Deps
     consumers: list[Consumer]
+    erasures: ErasureReplay
 
     def http_app(self) -> FastAPI:
         app = self.runtime.http_app(
@@ -59,8 +62,11 @@ def build(
     new_ref: Callable[[], str] = new_person_ref,
     vault: Vault | None = None,
     open_identity: Opener | None = None,
+    erasure_record: ErasureRecord | None = None,
 ) -> Intake:
-    """Assemble intake from ``settings``; keys default to the files the settings name."""
+    """Assemble intake from ``settings``; keys default to the files the settings name.
+    Every erasure on the persons topic is re-applied on start, before anything else runs
+    (``INTAKE_REAPPLY_ERASURES``)."""
     keys = keys or IntakeKeys.from_settings(settings)
     runtime = runtime or ServiceRuntime(settings, clock=clock)
     if units is None:
@@ -79,10 +85,19 @@ def build(
             )  # fmt: skip
             runtime.startup_hooks.append(trimmer.start)
             runtime.shutdown_hooks.append(trimmer.stop)
+    erasures = ErasureReplay(
+        erasure_record or KafkaErasureLog(
+            settings.namespace.topic(settings.intake_persons_topic),
+            settings.kafka_bootstrap_servers, settings.kafka_security,
+        ),
+        units, backoff_max_s=settings.infra_backoff_max_s,
+    )  # fmt: skip
+    if settings.intake_reapply_erasures:  # the first hook: before the trimmer, relay, consumers
+        runtime.startup_hooks.insert(0, erasures.on_start)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
     opener = open_identity or IdentityOpener(keys.private_keys)
     subscribed = consumers(
         settings.intake_notices_topic, units, deps, opener, settings.intake_cases_topic
     )
     runtime.subscribe_all(subscribed)
-    return Intake(settings, runtime, units, deps, subscribed)
+    return Intake(settings, runtime, units, deps, subscribed, erasures)

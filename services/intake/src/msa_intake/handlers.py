@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from msa_contracts.events import PersonErased
 
@@ -18,6 +18,9 @@ from msa_intake.domain.registration import register
 from msa_intake.ports import Unit
 
 MATCH = "registration: duplicate check"
+#: what re-applying one erasure found: something of the person was readable or findable
+#: again (a restored key, blind index or unmarked record), nothing was, or no such person
+Reapplied = Literal["reapplied", "already-applied", "unknown-person"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,21 @@ async def expire_person(unit: Unit, c: cmd.ExpirePerson) -> bool:
     await unit.persons.remove(ref)
     await unit.audit.pseudonymise(ref, c.replacement)
     return True
+
+
+async def reapply_erasure(unit: Unit, erased: PersonErased) -> Reapplied:
+    """Make an erasure hold again after a restore: no data key, no blind index entry, the
+    record marked erased (at the time the event says). Idempotent; emits nothing, since the
+    ``PersonErased`` it re-applies is on the topic already."""
+    ref = erased.person_ref
+    person = await unit.persons.get(ref)
+    had_key = await unit.keys.destroy(ref)  # never unwrapped: any master key it was under
+    await unit.index.remove(ref)
+    if person is not None and person.erased_at is None:
+        await unit.persons.save(person.erased_again(erased.erased_at))
+    if had_key or (person is not None and person.erased_at is None):
+        return "reapplied"
+    return "already-applied" if person is not None else "unknown-person"
 
 
 async def disclose(unit: Unit, c: cmd.Disclose, deps: Deps) -> Disclosure:

@@ -3,11 +3,11 @@ in-memory fakes in tests; each unit of work is one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from msa_contracts.events import Event
+from msa_contracts.events import Event, PersonErased
 from msa_kit.processing import Context
 
 from msa_intake.domain.audit import AuditEntry
@@ -40,7 +40,9 @@ class KeyStore(Protocol):
 
     async def create(self, ref: str) -> bytes: ...
     async def get(self, ref: str) -> bytes | None: ...
-    async def destroy(self, ref: str) -> None: ...
+    async def destroy(self, ref: str) -> bool:
+        """Remove the person's key; True if there was one."""
+        ...
 
 
 class AuditLog(Protocol):
@@ -76,3 +78,10 @@ class Units(Protocol):
 
     def bind(self, ctx: Context) -> Unit: ...
     async def run(self, work: Callable[[Unit], Awaitable[T]]) -> T: ...
+
+
+class ErasureRecord(Protocol):
+    """Every erasure ever made, kept apart from the key store (the persons topic, which
+    keeps its records for ever): a restored key database is checked against it."""
+
+    def erasures(self) -> AsyncIterator[PersonErased]: ...

@@ -30,6 +30,10 @@ class IntakeSettings(KitSettings):
         "KAFKA_CONSUMER_GROUP names another (a copy on a shared broker, whose deletions "
         "would take notices other copies have not read)",
     )  # fmt: skip
+    intake_reapply_erasures: bool = Field(
+        default=True, description="on start, before consuming or serving, re-apply every "
+        "PersonErased on the persons topic (a restored key database brings no key back)",
+    )  # fmt: skip
     intake_trim_interval_s: float = Field(
         default=10.0, gt=0, description="how often processed notices are deleted from the topic"
     )

@@ -58,6 +58,9 @@ class Scope:
             await hook()
 
 
+EMITTED_IDS = uuid.UUID("5d1c0f1e-6f0b-4c55-9a55-6d73612d6b69")  # the namespace of derived ids
+
+
 @dataclass
 class Context:
     """What a handler gets: the event, the transaction's session, ``now`` and ``emit``."""
@@ -86,8 +89,13 @@ class Context:
     def emit(self, topic: str, event: Event, *also: str) -> None:
         """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
         transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
-        of more than one of them can recognise it."""
-        event_id = str(uuid.uuid4())
+        of more than one of them can recognise it. The id derives from the consumed record
+        and the fact's place and type among those it causes: processing the record again
+        (after a restore of the database from a backup) emits the same ids, which every
+        consumer's inbox drops; a different decision the second time, a different type."""
+        place = len({o.event_id for o in self.emitted})
+        cause = f"{self.record.topic}/{self.envelope.id}/{place}/{topic}/{event.ce_type()}"
+        event_id = str(uuid.uuid5(EMITTED_IDS, cause))
         for name in dict.fromkeys((topic, *also)):
             self.emitted.append(
                 Outgoing(name, event, self.envelope.correlation_id, self.envelope.id, event_id)

@@ -7,7 +7,9 @@ delivery (as the live inbox does) and folds it at once into the world that the p
 order), so no decoded event is kept. Each batch is archived as one document while the next
 one is read; at the end the figures are computed once and written.
 This is how a new figure is introduced: change the code, replay, point the service at the
-new database (``MONGODB_DATABASE``).
+new database (``MONGODB_DATABASE``). The default target is the other database of the pair
+``msa_reporting`` / ``msa_reporting_rebuild``, both of which reporting's Mongo user may write
+(the switch-over: deploy/README.md, "Rebuilding reporting").
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_kit.backup.offsets import GroupActive, ensure_idle
 from msa_kit.mongo import connect
 from msa_kit.runtime import utc_now
 
@@ -37,6 +40,21 @@ from msa_reporting.settings import ReportingSettings
 
 class NotEmpty(RuntimeError):
     """The target database already holds a projection."""
+
+
+class LiveTarget(RuntimeError):
+    """The target is the database the service serves (``MONGODB_DATABASE``)."""
+
+
+REBUILD_SUFFIX = "_rebuild"
+
+
+def default_target(database: str) -> str:
+    """The other database of the pair the service alternates between: ``msa_reporting`` and
+    ``msa_reporting_rebuild`` (after a switch-over the next rebuild goes back to the first)."""
+    if database.endswith(REBUILD_SUFFIX):
+        return database.removesuffix(REBUILD_SUFFIX)
+    return database + REBUILD_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -57,14 +75,17 @@ class ReplayResult:
 async def replay(settings: ReportingSettings, database: str, *, drop: bool = False,
                  reference: ReferenceData | None = None, batch: int = 5000,
                  progress: Progress = lambda _m: None) -> ReplayResult:  # fmt: skip
-    """Rebuild into ``database`` (must be empty unless ``drop``)."""
+    """Rebuild into ``database`` (must be empty unless ``drop``; never the one served)."""
+    if database == settings.database:
+        raise LiveTarget(f"{database!r} is the database the service serves (MONGODB_DATABASE)")
     reference = reference or load_reference()
     client = connect(settings.mongodb_uri, app_name=f"msa-{settings.service_name}-replay")
     try:
-        if drop:
-            await client.drop_database(database)
-        elif await client[database].list_collection_names():
+        existing = await client[database].list_collection_names()
+        if existing and not drop:
             raise NotEmpty(f"database {database!r} is not empty (use --drop)")
+        for name in existing:  # collection by collection: readWrite may not drop a database
+            await client[database].drop_collection(name)
         t0 = time.monotonic()
         store = MongoStore(client[database])
         with _collecting_less():
@@ -125,8 +146,13 @@ def _collecting_less() -> Iterator[None]:
 def main(argv: list[str] | None = None) -> None:
     settings = ReportingSettings()
     parser = argparse.ArgumentParser(prog="python -m msa_reporting.replay", description=__doc__)
-    parser.add_argument("--database", default=f"{settings.database}_rebuild",
-                        help="the fresh database to write (default: %(default)s)")  # fmt: skip
+    parser.add_argument("--database", default=default_target(settings.database),
+                        help="the fresh database to write (default: %(default)s, the other "
+                        "of the pair the service alternates between)")  # fmt: skip
+    parser.add_argument("--require-stopped", action="store_true",
+                        help="refuse while the service's consumer group has members: records "
+                        "it committed past this replay's end would be missing after the "
+                        "switch-over")  # fmt: skip
     parser.add_argument("--drop", action="store_true", help="drop the database first")
     parser.add_argument("--batch", type=int, default=5000, help="records per getmany()")
     args = parser.parse_args(argv)
@@ -135,15 +161,19 @@ def main(argv: list[str] | None = None) -> None:
         print(message, file=sys.stderr, flush=True)
 
     try:
+        if args.require_stopped:
+            asyncio.run(ensure_idle(settings.kafka_bootstrap_servers, settings.kafka_security,
+                                    settings.consumer_group))  # fmt: skip
         result = asyncio.run(replay(settings, args.database, drop=args.drop, batch=args.batch,
                                     progress=say))  # fmt: skip
-    except NotEmpty as exc:
+    except (NotEmpty, LiveTarget, GroupActive) as exc:
         say(f"error: {exc}")
         raise SystemExit(2) from None
     say(f"rebuilt {result.database}: {result.records:,} records, {result.events:,} events in "
         f"{result.seconds:.2f}s (read {result.read_s:.2f}s, project {result.project_s:.2f}s, "
         f"write {result.write_s:.2f}s; {result.records / max(result.seconds, 1e-6):,.0f} "
         "records/s)")  # fmt: skip
+    say(f"to serve it: MONGODB_DATABASE={result.database} (deploy/README.md, switch-over)")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Every actor named by a topic gets one Kafka user. Consumers get Read (and Describe) on each
 topic they consume and Read on their consumer group(s); producers get Write (and Describe)
 on each topic they produce; a service that trims a topic (``trimmed_by``) gets Delete on
-it. The services produce idempotently (``enable_idempotence``),
+it, and one that reads a topic back outside any group (``reread_by``) gets Read on it.
+The services produce idempotently (``enable_idempotence``),
 so they also get IdempotentWrite on the cluster; the scheduler's producer is transactional,
 so it gets Write on its one transactional id. Nothing is granted by prefix except an
 external consumer's own group namespace (``<user>-``), so a provider reaches only its own
@@ -57,6 +58,8 @@ def acls_for(cat: Catalogue, actor: str, ns: Namespace = NO_NAMESPACE) -> tuple[
     for topic in cat.all_topics():
         if actor in topic.trimmed_by:  # DeleteRecords of what it has processed
             ops["topic", ns.topic(topic.name), "literal"].add("Delete")
+        if actor in topic.reread_by:  # read back from offset zero, outside any group
+            ops["topic", ns.topic(topic.name), "literal"].update(READ)
     if cat.consumed_by(actor):
         group, pattern = group_acl(actor)
         ops["group", ns.name(group), pattern].add("Read")

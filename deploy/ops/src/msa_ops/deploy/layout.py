@@ -14,6 +14,7 @@ KAFKA_USERS = K8S_GENERATED / "kafka-users.yaml"
 SERVICES = K8S_GENERATED / "services.yaml"
 AUTOSCALING = K8S_GENERATED / "autoscaling.yaml"
 INGRESS = K8S_GENERATED / "ingress.yaml"
+JOBS = K8S_GENERATED / "jobs.yaml"
 REFERENCE_DIR = Path("contracts/src/msa_contracts/reference")
 PROVIDERS_FILE = "providers.yaml"
 

@@ -14,6 +14,7 @@ from msa_ops.deploy import layout
 from msa_ops.deploy.autoscaling import consumers, scaled_object, trigger_authentication
 from msa_ops.deploy.compose import create_topics_script
 from msa_ops.deploy.ingress import ingress
+from msa_ops.deploy.jobs import job_manifests
 from msa_ops.deploy.kafka import kafka_topics, kafka_users
 from msa_ops.deploy.naming import DEPLOYED
 from msa_ops.deploy.service_objects import (
@@ -77,6 +78,10 @@ def rendered(cat: Catalogue) -> dict[Path, str]:
         layout.AUTOSCALING: yaml_documents(
             (m for s in scaled for m in (trigger_authentication(s), scaled_object(cat, s))),
             "KEDA: scale each consumer on its group's lag, at most one pod per partition.",
+        ),
+        layout.JOBS: yaml_documents(
+            job_manifests(),
+            "Nightly backups; restores and reporting's rebuild (suspended templates).",
         ),
         layout.COMPOSE_TOPICS: create_topics_script(cat),
     }

@@ -60,20 +60,25 @@ def container(service: str) -> dict[str, Any]:
             "requests": {"cpu": "100m", "memory": "256Mi", "ephemeral-storage": "64Mi"},
             "limits": {"cpu": "1", "memory": "512Mi", "ephemeral-storage": "256Mi"},
         },
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "privileged": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "runAsUser": UID,
-            "runAsGroup": UID,
-            "capabilities": {"drop": ["ALL"]},
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": container_security(),
         "volumeMounts": [
             {"name": "tmp", "mountPath": "/tmp"},
             *(files.mount_spec() for files in mounted_files(service)),
         ],
+    }
+
+
+def container_security() -> dict[str, Any]:
+    """The restricted container every pod of ours runs (services and jobs alike)."""
+    return {
+        "allowPrivilegeEscalation": False,
+        "privileged": False,
+        "readOnlyRootFilesystem": True,
+        "runAsNonRoot": True,
+        "runAsUser": UID,
+        "runAsGroup": UID,
+        "capabilities": {"drop": ["ALL"]},
+        "seccompProfile": {"type": "RuntimeDefault"},
     }
 
 

@@ -43,5 +43,6 @@ class MongoKeyStore:
         doc = await self._coll.find_one({"_id": ref}, session=self._session)
         return None if doc is None else self._wrapper.unwrap(ref, bytes(doc["wrapped"]))
 
-    async def destroy(self, ref: str) -> None:
-        await self._coll.delete_one({"_id": ref}, session=self._session)
+    async def destroy(self, ref: str) -> bool:
+        result = await self._coll.delete_one({"_id": ref}, session=self._session)
+        return result.deleted_count == 1

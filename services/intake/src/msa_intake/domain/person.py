@@ -146,6 +146,11 @@ class Person(_Value):
         event = PersonDeparted(person_ref=self.ref, departed_on=on, reason=reason)
         return self.model_copy(update={"departure": departure}), event
 
+    def erased_again(self, at: datetime) -> Person:
+        """The person as an erasure recorded elsewhere (the persons topic) leaves them, for
+        a store restored from before it: marked erased at ``at``; already erased, unchanged."""
+        return self if self.erased_at is not None else self.model_copy(update={"erased_at": at})
+
     def erase(self, now: datetime) -> tuple[Person, PersonErased]:
         """Forget the person: the caller destroys their key; the pseudonymous rest remains."""
         self.ensure_present()
