@@ -1,5 +1,11 @@
 """Every event that crosses a service or provider boundary, and their registry."""
 
+from msa_contracts.events.access import (
+    AccessPartDelivered,
+    AccessRequested,
+    RecipientKey,
+    SealedChunk,
+)
 from msa_contracts.events.base import Event, Part
 from msa_contracts.events.billing import (
     BudgetThresholdReached,
@@ -97,11 +103,15 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     InvoiceCorrected,
     MeasureOutcomeReported,
     DayStarted,
+    AccessRequested,
+    AccessPartDelivered,
 )
 
 __all__ = [
     "ALL_EVENTS",
     "REASON_CODE",
+    "AccessPartDelivered",
+    "AccessRequested",
     "ArrivalRegistered",
     "BudgetThresholdReached",
     "CaseAssessed",
@@ -145,9 +155,11 @@ __all__ = [
     "PlanReviewed",
     "ProviderReportRejected",
     "Reason",
+    "RecipientKey",
     "ReferralMade",
     "ReferralRecorded",
     "ResidenceStatusChanged",
+    "SealedChunk",
     "SealedIdentity",
     "reason",
 ]

@@ -38,6 +38,8 @@ async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
         name="invoice_lines", partialFilterExpression=INVOICED,
     )  # fmt: skip
     await db["invoices"].create_index([("provider_id", ASCENDING), ("period", ASCENDING)])
+    await db["invoices"].create_index([("lines.case_id", ASCENDING)])  # access requests
+    await db["cases"].create_index([("person_ref", ASCENDING)])
 
 
 async def _drop_replaced(entries: AsyncCollection[dict[str, Any]]) -> None:

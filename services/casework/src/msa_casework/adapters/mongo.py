@@ -98,4 +98,5 @@ class MongoStore:
         await cases.create_index([("status", ASCENDING), *WAITING_ORDER[:2]])
         await cases.create_index([("provider_id", ASCENDING), ("status", ASCENDING)])
         await cases.create_index([("region", ASCENDING), ("status", ASCENDING)])
+        await cases.create_index([("person_ref", ASCENDING)])  # access requests
         await self._db["persons"].create_index([("district", ASCENDING)])

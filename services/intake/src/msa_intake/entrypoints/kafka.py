@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import structlog
-from msa_contracts.events import IdentityPayload, PersonAllocated, SealedIdentity
+from msa_contracts.events import (
+    AccessPartDelivered,
+    IdentityPayload,
+    PersonAllocated,
+    SealedIdentity,
+)
+from msa_contracts.topics import ACCESS_PARTS
 from msa_kit.consumers import Consumer
 from msa_kit.logging import get_logger
 from msa_kit.processing import Context, Subscription, Unprocessable
 
 from msa_intake import handlers
+from msa_intake.access_requests import part_delivered
 from msa_intake.domain.arrival import Arrival
 from msa_intake.domain.commands import RegisterArrival
 from msa_intake.domain.errors import Rejected
@@ -22,9 +29,12 @@ log = get_logger("msa_intake.notices")
 Opener = Callable[[SealedIdentity], IdentityPayload]
 
 
-def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> list[Consumer]:
-    """What intake consumes: the ``notices`` topic. Rejections (unreadable identity,
-    implausible data) are dead-lettered at once."""
+def consumers(
+    notices: str, units: Units, deps: Deps, open_identity: Opener, parts: str = ACCESS_PARTS
+) -> list[Consumer]:
+    """What intake consumes: the ``notices`` topic (rejections, i.e. an unreadable identity
+    or implausible data, are dead-lettered at once) and the services' parts of access
+    requests on ``parts``."""
 
     async def on_notice(ctx: Context) -> None:
         notice = ctx.expect(PersonAllocated)
@@ -38,5 +48,14 @@ def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> 
             raise Unprocessable(exc.code, exc.message) from exc
         log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
 
+    async def on_part(ctx: Context) -> None:
+        delivered = ctx.expect(AccessPartDelivered)
+        structlog.contextvars.bind_contextvars(access_request=delivered.request_id)
+        await part_delivered(units.bind(ctx), delivered)
+
     subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
-    return [Consumer("intake-allocation-notices", (notices,), subscription)]
+    answers = Subscription(on_part, allowed_types={AccessPartDelivered.ce_type()})
+    return [
+        Consumer("intake-allocation-notices", (notices,), subscription),
+        Consumer("intake-access-parts", (parts,), answers),
+    ]
