@@ -44,8 +44,11 @@ class SealedChunk(Part):
 
 
 class AccessRequested(Event):
-    """A person asked what the system holds about them; every service answers by
-    ``answer_by`` (a service that has not answered then is named as missing)."""
+    """A person asked what the system holds about them (DSGVO Art. 15). Every service that
+    holds part of it (casework, billing, reporting) answers with ``AccessPartDelivered`` by
+    ``answer_by``; a service that has not answered by then is named as missing in the
+    result. ``recipient`` is a key pair made for this one request: the answers are sealed to
+    it. Only intake may write this topic (ACL), so a key in it is intake's."""
 
     request_id: RequestId
     person_ref: PersonRef
@@ -59,7 +62,21 @@ class AccessRequested(Event):
 
 class AccessPartDelivered(Event):
     """One chunk of a service's part of an access request (``chunk`` of ``chunks``,
-    counted from 0), sealed to the request's key."""
+    counted from 0), sealed to the request's key.
+
+    A part is everything the service holds about the person, so it travels as it must not
+    stay readable: (1) on its own topic, which only intake reads and the three services
+    write (ACLs), so no other consumer ever holds a copy; (2) sealed to the request's own
+    RSA key, whose private half intake keeps only encrypted under the person's data key, so
+    no broker operator, backup or mirror can read a part, and erasing the person makes every
+    copy unreadable at once (crypto-shredding, like intake's own fields); (3) kept one day
+    only, as a second line. A part is the service's stored documents as JSON, compressed
+    and cut into chunks of at most 256 KiB (about 350 KiB sealed), each sealed on its own,
+    so no record comes near the 1 MiB limit whatever the part's size. The service emits the
+    chunks in the transaction of the request's inbox record, so a request delivered twice
+    is answered once; intake keeps the first copy of each chunk (``request_id``,
+    ``service``, ``chunk``) and counts a part only when all its chunks arrived by
+    ``answer_by``."""
 
     request_id: RequestId
     service: AccessService

@@ -6,7 +6,8 @@ delivered). The service supplies only ``collect``."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Awaitable, Callable
+import json
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from msa_contracts.topics import ACCESS_PARTS, ACCESS_REQUESTS, Catalogue
 
 from msa_kit.consumers import Consumer
 from msa_kit.logging import get_logger
+from msa_kit.outbox import OUTBOX
 from msa_kit.processing import Context, Subscription
 
 log = get_logger("msa_kit.access")
@@ -37,6 +39,22 @@ def json_ready(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     return value
+
+
+async def sent_about(db: Any, session: Any, keys: Iterable[str]) -> list[dict[str, Any]]:
+    """The events the service published about ``keys`` (record keys: case ids, person
+    references) that its outbox still keeps (``OUTBOX_RETENTION_S``): answers whose content
+    the service's state does not keep, e.g. why an entry was held before it was accepted."""
+    wanted = [k.encode() for k in keys]
+    if not wanted:
+        return []
+    query = {"key": {"$in": wanted}, "topic.0": {"$ne": ACCESS_PARTS}}
+    cursor = db[OUTBOX].find(query, session=session).sort("order", 1)
+    return [
+        {"type": doc["type"], "topics": doc["topic"], "event_id": doc["event_id"],
+         "created_at": doc["created_at"], "body": json.loads(bytes(doc["value"]))}
+        async for doc in cursor
+    ]  # fmt: skip
 
 
 def answer_access(service: AccessService, collect: Collect) -> Callable[[Context], Awaitable[None]]:

@@ -54,6 +54,7 @@ def _about(stored: Stored, ref: str, cases: set[str]) -> bool:
 
 def _listed(stored: Stored) -> dict[str, Any]:
     return {
-        "type": stored.event.name(), "event_id": stored.event_id, "topic": stored.topic,
+        "_id": stored.key, "type": stored.event.ce_type(), "event_id": stored.event_id,
+        "topic": stored.topic, "partition": stored.partition, "offset": stored.offset,
         "body": stored.event.model_dump(mode="json"),
     }  # fmt: skip

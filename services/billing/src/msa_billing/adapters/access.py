@@ -1,13 +1,14 @@
-"""Billing's part of an access request: its view of the person's cases, their hour entries
-and the lines of invoices that bill them. Other persons' data stays out: an invoice appears
-with its own number, provider, period and date and only the lines of the person's cases
-(its total, a sum over every case, does not)."""
+"""Billing's part of an access request: its view of the person's cases, their hour entries,
+the lines of invoices that bill them and the answers about them its outbox still keeps.
+Other persons' data stays out: an invoice appears with its own number, provider, period and
+date and only the lines of the person's cases (its total, a sum over every case, does not)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from msa_contracts.events import AccessRequested
+from msa_kit.access import sent_about
 from msa_kit.processing import Context
 
 from msa_billing.adapters.mongo import Db
@@ -32,6 +33,7 @@ class MongoAccess:
             "cases": cases,
             "entries": [d async for d in entries.sort([("service_date", 1), ("_id", 1)])],
             "invoices": [_own_lines(d, set(ids)) async for d in billed.sort("_id", 1)],
+            "answers": await sent_about(self._db, session, ids),
         }
 
 
