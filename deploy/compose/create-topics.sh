@@ -40,6 +40,8 @@ topic msa.casework.cases 6 --config retention.ms=-1
 topic msa.billing.ledger 6 --config retention.ms=-1
 topic msa.reporting.measure-outcomes 3 --config cleanup.policy=compact --config min.compaction.lag.ms=60000 --config retention.ms=-1
 topic msa.clock 1 --config retention.ms=2592000000
+topic msa.intake.access-requests 1 --config retention.ms=604800000
+topic msa.intake.access-parts 3 --config retention.ms=86400000
 topic msa.intake.dead-letter 1 --config retention.ms=2592000000
 topic msa.casework.dead-letter 1 --config retention.ms=2592000000
 topic msa.billing.dead-letter 1 --config retention.ms=2592000000

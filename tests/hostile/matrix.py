@@ -19,6 +19,7 @@ OFFICE = frozenset({Role.FRONT_DESK, Role.CASEWORKER})
 NOBODY = "P-ffffffffffffffff"
 NO_CASE = "C-ffffffffffffffff"
 NO_INVOICE = "RE-2026-999999"
+NO_REQUEST = "AR-ffffffffffffffff"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ ROWS: dict[tuple[str, str], Row] = {
     ("intake", "POST /persons/{ref}/departure"): Row(
         OFFICE, {"ref": NOBODY}, body={"departed_on": "2026-04-01", "reason": "other"}),
     ("intake", "DELETE /persons/{ref}"): Row(OFFICE, {"ref": NOBODY}, {"reason": "request"}),
+    ("intake", "POST /persons/{ref}/access-requests"): Row(
+        OFFICE, {"ref": NOBODY}, body={"purpose": "check"}),
+    ("intake", "GET /persons/{ref}/access-requests/{request_id}"): Row(
+        OFFICE, {"ref": NOBODY, "request_id": NO_REQUEST}),
+    ("intake", "GET /persons/{ref}/access-requests/{request_id}.html"): Row(
+        OFFICE, {"ref": NOBODY, "request_id": NO_REQUEST}),
     ("intake", "GET /audit"): Row(_roles(Role.AUDITOR)),
     ("casework", "GET /cases"): Row(_roles(Role.CASEWORKER, Role.AUDITOR, Role.PROVIDER)),
     ("casework", "GET /cases/{case_id}"): Row(

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
 
-from msa_contracts.events import Event
+from msa_contracts.events import AccessPartDelivered, Event
+from msa_intake.domain.access import AccessRequest
 from msa_intake.domain.audit import AuditEntry
 from msa_intake.domain.person import Person
-from msa_intake.ports import Sealed
+from msa_intake.ports import Sealed, StoredChunk
 from msa_kit.processing import Clock, Context
 
 T = TypeVar("T")
@@ -29,6 +30,8 @@ class State:
     index: dict[str, str] = field(default_factory=dict)
     keys: dict[str, bytes] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    access: dict[str, tuple[AccessRequest, bytes]] = field(default_factory=dict)
+    chunks: dict[str, StoredChunk] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -102,6 +105,26 @@ class FakeAudit:
         return len(mine)
 
 
+class FakeAccess:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def add(self, request: AccessRequest, wrapped_key: bytes) -> None:
+        assert request.request_id not in self._s.access
+        self._s.access[request.request_id] = (request, wrapped_key)
+
+    async def get(self, request_id: str) -> tuple[AccessRequest, bytes] | None:
+        return self._s.access.get(request_id)
+
+    async def add_chunk(self, delivered: AccessPartDelivered, at: datetime) -> None:
+        d = delivered
+        chunk = StoredChunk(d.service, d.chunk, d.chunks, at, d.sealed)
+        self._s.chunks.setdefault(f"{d.request_id}/{d.service}/{d.chunk}", chunk)
+
+    async def chunks(self, request_id: str) -> list[StoredChunk]:
+        return [c for key, c in self._s.chunks.items() if key.startswith(f"{request_id}/")]
+
+
 @dataclass
 class FakeUnit:
     now: datetime
@@ -113,8 +136,9 @@ class FakeUnit:
         self.index = FakeIndex(self.state)
         self.keys = FakeKeys(self.state)
         self.audit = FakeAudit(self.state)
+        self.access = FakeAccess(self.state)
 
-    def emit(self, event: Event) -> None:
+    def emit(self, event: Event, topic: str | None = None) -> None:
         self.emitted.append(event)
 
 
@@ -128,7 +152,9 @@ class FakeUnits:
 
     def bind(self, ctx: Context) -> FakeUnit:
         unit = FakeUnit(ctx.now, self.state, [])
-        unit.emit = lambda event: ctx.emit("msa.intake.persons", event)  # type: ignore[method-assign]
+        unit.emit = lambda event, topic=None: ctx.emit(  # type: ignore[method-assign]
+            topic or "msa.intake.persons", event
+        )
         return unit
 
     async def run(self, work: Callable[[FakeUnit], Awaitable[T]]) -> T:

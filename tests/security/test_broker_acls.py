@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from aiokafka.errors import GroupAuthorizationFailedError, TopicAuthorizationFailedError
+from msa_contracts.topics import ACCESS_PARTS, ACCESS_REQUESTS
 from msa_ops.deploy.layout import KAFKA_USERS
 from msa_ops.deploy.naming import kafka_user
 from msa_ops.infra.secure_acls import bindings
@@ -194,3 +195,31 @@ async def test_intake_touches_nothing_of_billings(secure_kafka: SecureKafka, top
 async def test_intake_cannot_use_billings_group(secure_kafka: SecureKafka) -> None:
     with pytest.raises(GroupDenied):
         await consume(secure_kafka, "msa-intake", "msa.allocation.notices", "msa-billing")
+
+
+# --- access requests (DSGVO Art. 15): only intake asks, only intake reads the answers ----
+
+
+@pytest.mark.parametrize("service", ["casework", "billing", "reporting"])
+async def test_a_service_reads_access_requests_and_answers_to_intake_alone(
+    secure_kafka: SecureKafka, service: str
+) -> None:
+    user = kafka_user(service)
+    asked = await produce(secure_kafka, "msa-intake", ACCESS_REQUESTS, enable_idempotence=True)
+    assert asked in await consume(secure_kafka, user, ACCESS_REQUESTS, user, asked)
+    answer = await produce(secure_kafka, user, ACCESS_PARTS, enable_idempotence=True)
+    assert answer in await consume(secure_kafka, "msa-intake", ACCESS_PARTS, "msa-intake", answer)
+    with pytest.raises(TopicDenied):  # not even its own answer, nor another service's
+        await consume(secure_kafka, user, ACCESS_PARTS, user)
+    with pytest.raises(TopicDenied):
+        await produce(secure_kafka, user, ACCESS_REQUESTS)
+
+
+@pytest.mark.parametrize("topic", [ACCESS_REQUESTS, ACCESS_PARTS])
+async def test_no_provider_sees_or_writes_access_requests_and_answers(
+    secure_kafka: SecureKafka, topic: str
+) -> None:
+    with pytest.raises(TopicDenied):
+        await consume(secure_kafka, CARITAS_USER, topic, "provider-caritas-app")
+    with pytest.raises(TopicDenied):
+        await produce(secure_kafka, CARITAS_USER, topic)

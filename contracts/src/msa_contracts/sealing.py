@@ -53,15 +53,22 @@ def seal_identity(
     public_key_pem: str | bytes, key_id: str, payload: IdentityPayload
 ) -> SealedIdentity:
     """Seal ``payload`` so that only the holder of the private key of ``key_id`` can read it."""
+    encrypted_key, nonce, ciphertext = seal_bytes(
+        public_key_pem, payload.model_dump_json().encode()
+    )
+    return SealedIdentity(
+        key_id=key_id, encrypted_key=encrypted_key, nonce=nonce, ciphertext=ciphertext
+    )
+
+
+def seal_bytes(public_key_pem: str | bytes, plaintext: bytes) -> tuple[str, str, str]:
+    """The sealed-box of ``plaintext`` to ``public_key_pem``: the wrapped data key, the nonce
+    and the ciphertext, each base64."""
     data_key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
     nonce = os.urandom(NONCE_BYTES)
-    ciphertext = AESGCM(data_key).encrypt(nonce, payload.model_dump_json().encode(), None)
-    return SealedIdentity(
-        key_id=key_id,
-        encrypted_key=_b64(_public_key(public_key_pem).encrypt(data_key, _OAEP)),
-        nonce=_b64(nonce),
-        ciphertext=_b64(ciphertext),
-    )
+    ciphertext = AESGCM(data_key).encrypt(nonce, plaintext, None)
+    wrapped = _public_key(public_key_pem).encrypt(data_key, _OAEP)
+    return _b64(wrapped), _b64(nonce), _b64(ciphertext)
 
 
 def open_sealed(
@@ -71,26 +78,32 @@ def open_sealed(
     key = private_keys.get(sealed.key_id)
     if key is None:
         raise SealError("unknown-key", f"no private key with id {sealed.key_id!r}")
-    encrypted_key = _unb64(sealed.encrypted_key, "encrypted_key")
-    nonce = _unb64(sealed.nonce, "nonce")
-    if len(nonce) != NONCE_BYTES:
-        raise SealError("malformed", f"nonce must be {NONCE_BYTES} bytes, got {len(nonce)}")
-    try:
-        data_key = key.decrypt(encrypted_key, _OAEP)
-    except ValueError as exc:
-        raise SealError("decryption-failed", "the data key does not unwrap with this key") from exc
-    if len(data_key) != KEY_BYTES:
-        raise SealError("malformed", f"the data key must be {KEY_BYTES} bytes")
-    try:
-        plaintext = AESGCM(data_key).decrypt(nonce, _unb64(sealed.ciphertext, "ciphertext"), None)
-    except InvalidTag as exc:
-        raise SealError("decryption-failed", "the ciphertext fails authentication") from exc
+    plaintext = open_bytes(key, sealed.encrypted_key, sealed.nonce, sealed.ciphertext)
     try:
         return IdentityPayload.model_validate_json(plaintext)
     except ValidationError as exc:  # name locations and error types only, never the values
         where = [(".".join(map(str, e["loc"])) or "$", e["type"]) for e in exc.errors()]
         problems = ", ".join(f"{loc}: {kind}" for loc, kind in where)
         raise SealError("invalid-payload", f"the identity is not valid ({problems})") from None
+
+
+def open_bytes(
+    key: rsa.RSAPrivateKey, encrypted_key: str, nonce_b64: str, ciphertext: str
+) -> bytes:
+    """The plaintext of a sealed-box (the base64 fields of ``seal_bytes``); raise ``SealError``."""
+    nonce = _unb64(nonce_b64, "nonce")
+    if len(nonce) != NONCE_BYTES:
+        raise SealError("malformed", f"nonce must be {NONCE_BYTES} bytes, got {len(nonce)}")
+    try:
+        data_key = key.decrypt(_unb64(encrypted_key, "encrypted_key"), _OAEP)
+    except ValueError as exc:
+        raise SealError("decryption-failed", "the data key does not unwrap with this key") from exc
+    if len(data_key) != KEY_BYTES:
+        raise SealError("malformed", f"the data key must be {KEY_BYTES} bytes")
+    try:
+        return AESGCM(data_key).decrypt(nonce, _unb64(ciphertext, "ciphertext"), None)
+    except InvalidTag as exc:
+        raise SealError("decryption-failed", "the ciphertext fails authentication") from exc
 
 
 def load_private_key(pem: str | bytes) -> rsa.RSAPrivateKey:

@@ -38,6 +38,8 @@ LEDGER = "msa.billing.ledger"
 OUTCOMES = "msa.reporting.measure-outcomes"
 CLOCK = "msa.clock"
 PROVIDERS = "msa.provider"  # the prefix of every provider's own topics
+ACCESS_REQUESTS = "msa.intake.access-requests"
+ACCESS_PARTS = "msa.intake.access-parts"
 
 
 def provider_topic(provider: str, kind: str, *, prefix: str = PROVIDERS) -> str:
@@ -184,6 +186,15 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           "read_committed. The scheduler reads its last tick back on start.",
           "'clock'", 1, (ev.DayStarted,), ("scheduler",),
           ("casework", "billing", "reporting", "scheduler"), retention_ms=30 * DAY_MS),
+    Topic(ACCESS_REQUESTS, "A person's access requests (DSGVO Art. 15): pseudonymous, with "
+          "the public key made for the request, to which every service seals its answer.",
+          "request_id", 1, (ev.AccessRequested,), ("intake",),
+          ("casework", "billing", "reporting"), retention_ms=7 * DAY_MS),
+    Topic(ACCESS_PARTS, "The services' parts of access requests, in chunks, each sealed to "
+          "the request's key (only intake can open them, nobody once the person is erased); "
+          "read by intake alone and kept one day.", "request_id", 3,
+          (ev.AccessPartDelivered,), ("casework", "billing", "reporting"), ("intake",),
+          retention_ms=DAY_MS),
 )  # fmt: skip
 
 PROVIDER_TOPICS: tuple[Topic, ...] = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from msa_casework.handlers import ROUTES
 from msa_contracts import topics
+from msa_contracts.events import AccessRequested
 from msa_contracts.reference import load_reference
 from msa_contracts.registry import DEFAULT_REGISTRY
 from msa_contracts.topics import catalogue
@@ -23,6 +24,7 @@ def test_casework_produces_on_the_catalogues_topics_for_casework() -> None:
     providers = [p.id for p in load_reference().providers]
     assert produced - {"msa.casework.dead-letter"} == {
         topics.CASES,
+        topics.ACCESS_PARTS,
         *(topics.assignments(p) for p in providers),
     }
 
@@ -30,6 +32,7 @@ def test_casework_produces_on_the_catalogues_topics_for_casework() -> None:
 async def test_every_event_allowed_on_a_consumed_topic_has_a_handler() -> None:
     async with harness(load_reference()) as cw:
         allowed = {t for c in cw.casework.consumers for t in c.subscription.allowed_types or ()}
-    handled = {cls.ce_type() for cls in ROUTES.types}
+    # access requests are answered by the kit's one responder (msa_kit.access)
+    handled = {cls.ce_type() for cls in ROUTES.types} | {AccessRequested.ce_type()}
     assert allowed == handled
     assert all(DEFAULT_REGISTRY.resolve(t) for t in allowed)

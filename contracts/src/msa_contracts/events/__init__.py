@@ -1,5 +1,11 @@
 """Every event that crosses a service or provider boundary, and their registry."""
 
+from msa_contracts.events.access import (
+    AccessPartDelivered,
+    AccessRequested,
+    RecipientKey,
+    SealedChunk,
+)
 from msa_contracts.events.base import Event, Part
 from msa_contracts.events.billing import (
     BudgetThresholdReached,
@@ -100,11 +106,15 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DayStarted,
     CaseFileExpired,
     HoursAnonymised,
+    AccessRequested,
+    AccessPartDelivered,
 )
 
 __all__ = [
     "ALL_EVENTS",
     "REASON_CODE",
+    "AccessPartDelivered",
+    "AccessRequested",
     "ArrivalRegistered",
     "BudgetThresholdReached",
     "CaseAssessed",
@@ -150,9 +160,11 @@ __all__ = [
     "PlanReviewed",
     "ProviderReportRejected",
     "Reason",
+    "RecipientKey",
     "ReferralMade",
     "ReferralRecorded",
     "ResidenceStatusChanged",
+    "SealedChunk",
     "SealedIdentity",
     "reason",
 ]

@@ -8,12 +8,15 @@ from datetime import date
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_contracts.topics import catalogue
+from msa_kit.access import Collect, access_consumer
 from msa_kit.city_day import city_day
 from msa_kit.consumers import Consumer
 from msa_kit.day_store import show_stored_day
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
+from msa_billing.adapters.access import MongoAccess
 from msa_billing.adapters.commands import TransactionalCommands
 from msa_billing.adapters.store import MongoStore
 from msa_billing.domain.budgets import check_warning
@@ -68,6 +71,7 @@ def build(
     runtime: ServiceRuntime | None = None,
     store: Store | None = None,
     commands: Commands | None = None,
+    access: Collect | None = None,
 ) -> Billing:
     """Assemble billing. Nothing connects here; ``runtime.start()`` (or the app's lifespan)
     starts consuming."""
@@ -81,7 +85,8 @@ def build(
     periods = Periods(settings.hours_retention_days, settings.invoice_retention_years)
     handlers = Handlers(Deps(store, policy, topics, periods))
     providers = [p.id for p in reference.providers]
-    subscribed = consumers(handlers, topics, providers, runtime.clock)
+    answers = access_consumer("billing", catalogue(providers), access or MongoAccess(runtime.db))
+    subscribed = consumers(handlers, topics, providers, runtime.clock, answers)
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
+from msa_kit.access import Collect
 from msa_kit.consumers import Consumer
 from msa_kit.day_store import show_stored_day
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
+from msa_casework.adapters.access import MongoAccess
 from msa_casework.adapters.mongo import MongoStore
 from msa_casework.domain.retention import Periods
 from msa_casework.domain.rules import Rules
@@ -47,6 +49,7 @@ def build(
     reference: ReferenceData | None = None,
     runtime: ServiceRuntime | None = None,
     store: Store | None = None,
+    access: Collect | None = None,
 ) -> Casework:
     """Assemble casework. Nothing connects here; ``runtime.start()`` (or the app's lifespan)
     starts consuming."""
@@ -61,7 +64,8 @@ def build(
     )
     periods = Periods(case_file_days=settings.case_file_retention_days)
     handlers = Handlers(Deps(store, rules, periods))
-    subscribed = consumers(handlers, catalogue(p.id for p in reference.providers))
+    access = access or MongoAccess(runtime.db)
+    subscribed = consumers(handlers, catalogue(p.id for p in reference.providers), access)
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
 

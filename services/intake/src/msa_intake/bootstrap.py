@@ -5,18 +5,22 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import FastAPI
 from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
-from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
+from msa_intake.access_requests import AccessDeps
+from msa_intake.adapters.access_store import ensure_access_indexes
+from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, RequestKeys, Vault
 from msa_intake.adapters.erasure_log import KafkaErasureLog
 from msa_intake.adapters.stores import ensure_indexes
 from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
 from msa_intake.entrypoints.http import router
+from msa_intake.entrypoints.http_access import access_router
 from msa_intake.entrypoints.http_errors import install_error_handlers
 from msa_intake.entrypoints.kafka import Opener, consumers
 from msa_intake.erasures import ErasureReplay
@@ -31,6 +35,10 @@ def new_person_ref() -> str:
     return f"P-{secrets.token_hex(8)}"
 
 
+def new_request_id() -> str:
+    return f"AR-{secrets.token_hex(8)}"
+
+
 @dataclass
 class Intake:
     """The assembled service. ``http_app()`` serves the API; its lifespan runs the rest."""
@@ -39,12 +47,13 @@ class Intake:
     runtime: ServiceRuntime
     units: Units
     deps: Deps
+    access: AccessDeps
     consumers: list[Consumer]
     erasures: ErasureReplay
 
     def http_app(self) -> FastAPI:
         app = self.runtime.http_app(
-            [router(self.units, self.deps)],
+            [router(self.units, self.deps), access_router(self.units, self.access)],
             version="1",
             description="Registers arrivals; holds the only copy of personal data, encrypted.",
         )
@@ -63,6 +72,8 @@ def build(
     vault: Vault | None = None,
     open_identity: Opener | None = None,
     erasure_record: ErasureRecord | None = None,
+    request_keys: RequestKeys | None = None,
+    new_request: Callable[[], str] = new_request_id,
 ) -> Intake:
     """Assemble intake from ``settings``; keys default to the files the settings name.
     Every erasure on the persons topic is re-applied on start, before anything else runs
@@ -76,6 +87,7 @@ def build(
         )  # fmt: skip
         db = runtime.db
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
+        runtime.startup_hooks.append(lambda: ensure_access_indexes(db))
         if settings.trims_notices:
             trimmer = NoticeTrimmer.on_broker(
                 topic=settings.namespace.topic(settings.intake_notices_topic),
@@ -95,9 +107,13 @@ def build(
     if settings.intake_reapply_erasures:  # the first hook: before the trimmer, relay, consumers
         runtime.startup_hooks.insert(0, erasures.on_start)
     deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
+    access = AccessDeps(
+        vault=deps.vault, keys=request_keys or RequestKeys(), new_id=new_request,
+        timeout=timedelta(seconds=settings.intake_access_timeout_s),
+    )  # fmt: skip
     opener = open_identity or IdentityOpener(keys.private_keys)
     subscribed = consumers(
         settings.intake_notices_topic, units, deps, opener, settings.intake_cases_topic
     )
     runtime.subscribe_all(subscribed)
-    return Intake(settings, runtime, units, deps, subscribed, erasures)
+    return Intake(settings, runtime, units, deps, access, subscribed, erasures)

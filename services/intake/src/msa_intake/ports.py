@@ -4,12 +4,14 @@ in-memory fakes in tests; each unit of work is one transaction."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from msa_contracts.events import Event, PersonErased
+from msa_contracts.events import AccessPartDelivered, Event, PersonErased, SealedChunk
 from msa_kit.processing import Context
 
+from msa_intake.domain.access import AccessRequest
 from msa_intake.domain.audit import AuditEntry
 from msa_intake.domain.person import Person
 
@@ -56,6 +58,27 @@ class AuditLog(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk of a service's part of an access request, as received (still sealed)."""
+
+    service: str
+    chunk: int
+    chunks: int
+    received_at: datetime
+    sealed: SealedChunk
+
+
+class AccessRequests(Protocol):
+    """Access requests with their private key (sealed under the person's data key) and the
+    chunks the services delivered; adding a chunk twice keeps the first."""
+
+    async def add(self, request: AccessRequest, wrapped_key: bytes) -> None: ...
+    async def get(self, request_id: str) -> tuple[AccessRequest, bytes] | None: ...
+    async def add_chunk(self, delivered: AccessPartDelivered, at: datetime) -> None: ...
+    async def chunks(self, request_id: str) -> list[StoredChunk]: ...
+
+
 class Unit(Protocol):
     """One transaction's view of intake's state; ``emit`` publishes if it commits."""
 
@@ -69,8 +92,12 @@ class Unit(Protocol):
     def keys(self) -> KeyStore: ...
     @property
     def audit(self) -> AuditLog: ...
+    @property
+    def access(self) -> AccessRequests: ...
 
-    def emit(self, event: Event) -> None: ...
+    def emit(self, event: Event, topic: str | None = None) -> None:
+        """Publish ``event`` on ``topic`` (by default the persons topic) if the unit commits."""
+        ...
 
 
 class Units(Protocol):

@@ -37,6 +37,11 @@ class IntakeSettings(KitSettings):
     intake_trim_interval_s: float = Field(
         default=10.0, gt=0, description="how often processed notices are deleted from the topic"
     )
+    intake_access_timeout_s: float = Field(
+        default=120.0, gt=0, le=7 * 24 * 3600,
+        description="how long an access request waits for the services' parts; a service "
+        "that has not answered by then is named as missing",
+    )  # fmt: skip
 
     @property
     def trims_notices(self) -> bool:

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_contracts.topics import catalogue
+from msa_kit.access import access_consumer
 from msa_kit.commit import Committer
 from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
+from msa_reporting.access import StoredEventsAccess
 from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.table import FigureTable
@@ -71,6 +74,8 @@ def build(
         reconcile_s=settings.reporting_reconcile_s,
     )  # fmt: skip
     subscribed = consumers(settings.input_topics, make_recorder(store, live))
+    access = StoredEventsAccess(store, settings.suppression_threshold)
+    subscribed.append(access_consumer("reporting", catalogue(providers=()), access))
     runtime.subscribe_all(subscribed)
 
     async def start_live() -> None:

@@ -44,6 +44,7 @@ async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await db["invoices"].create_index([("lines.case_id", ASCENDING)])
     await db["invoices"].create_index([("issued_on", ASCENDING)])
     await db["cases"].create_index([("closed_on", ASCENDING)])
+    await db["cases"].create_index([("person_ref", ASCENDING)])  # access requests
 
 
 async def _drop_replaced(entries: AsyncCollection[dict[str, Any]]) -> None:

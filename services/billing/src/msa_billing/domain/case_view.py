@@ -67,6 +67,8 @@ def _latest(items: list[Any], day: date) -> Any | None:
 
 class CaseView(BaseModel):
     case_id: str
+    #: whose case it is (pseudonym), so that an access request finds the person's entries
+    person_ref: str | None = None
     opened_on: date | None = None
     closed_on: date | None = None
     holdings: list[Holding] = Field(default_factory=list)
@@ -108,7 +110,7 @@ class CaseView(BaseModel):
 
 def _opened(view: CaseView, e: Any) -> None:
     assert isinstance(e, CaseOpened)
-    view.opened_on = e.opened_on
+    view.opened_on, view.person_ref = e.opened_on, e.person_ref
     view.modules.insert(0, ModuleSpan(module=e.module, since=e.opened_on))
 
 

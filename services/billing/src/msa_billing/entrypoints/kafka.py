@@ -22,9 +22,10 @@ from msa_billing.routing import BillingTopics
 
 def consumers(
     handlers: Handlers, topics: BillingTopics, providers: Sequence[str],
-    clock: Callable[[], datetime],
+    clock: Callable[[], datetime], access: Consumer | None = None,
 ) -> list[Consumer]:  # fmt: skip
-    """What billing consumes, with the event types allowed on each topic."""
+    """What billing consumes, with the event types allowed on each topic (and, with
+    ``access``, the access requests it answers)."""
     hours = tuple(topics.hours(p) for p in providers)
     return [
         Consumer("billing-hours", hours, Subscription(
@@ -38,7 +39,7 @@ def consumers(
         Consumer("billing-clock", (topics.clock,), Subscription(
             handlers.handle, allowed_types={DayStarted.ce_type()},
         )),
-    ]  # fmt: skip
+    ] + ([access] if access else [])  # fmt: skip
 
 
 def rejector(topics: BillingTopics, clock: Callable[[], datetime]) -> Rejector:

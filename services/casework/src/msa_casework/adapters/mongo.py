@@ -123,4 +123,5 @@ class MongoStore:
         await cases.create_index([("region", ASCENDING), ("status", ASCENDING)])
         await cases.create_index([("status", ASCENDING), ("closed_on", ASCENDING)])
         await cases.create_index([("mentor_ref", ASCENDING)], sparse=True)
+        await cases.create_index([("person_ref", ASCENDING)])  # access requests
         await self._db["persons"].create_index([("district", ASCENDING)])

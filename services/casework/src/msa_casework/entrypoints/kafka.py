@@ -8,6 +8,7 @@ from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import ProviderReportRejected
 from msa_contracts.topics import Catalogue, Topic
+from msa_kit.access import Collect, access_consumer
 from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Subscription
@@ -17,8 +18,11 @@ from msa_kit.rejections import rejected_id, rejection_reason
 from msa_casework.handlers import Handlers
 
 
-def consumers(handlers: Handlers, catalogue: Catalogue) -> list[Consumer]:
-    """What casework consumes, with the event types the catalogue allows on each topic."""
+def consumers(
+    handlers: Handlers, catalogue: Catalogue, access: Collect | None = None
+) -> list[Consumer]:
+    """What casework consumes, with the event types the catalogue allows on each topic;
+    with ``access``, also the access requests it answers."""
     persons = catalogue.topic(topics.PERSONS)
     reports = [catalogue.topic(topics.reports(p)) for p in catalogue.providers]
     clock = catalogue.topic(topics.CLOCK)
@@ -30,7 +34,7 @@ def consumers(handlers: Handlers, catalogue: Catalogue) -> list[Consumer]:
                               rejector=reject_invalid_report, provider_of=catalogue.provider_of)),
         Consumer("casework-clock", (clock.name,),
                  Subscription(handlers.handle, allowed_types=clock.event_types)),
-    ]  # fmt: skip
+    ] + ([access_consumer("casework", catalogue, access)] if access else [])  # fmt: skip
 
 
 def reject_invalid_report(

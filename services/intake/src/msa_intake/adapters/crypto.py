@@ -10,9 +10,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from msa_contracts.events import IdentityPayload, SealedIdentity
+from msa_contracts.events import IdentityPayload, RecipientKey, SealedIdentity
 from msa_contracts.sealing import SealError, open_sealed
 
 from msa_intake.domain.errors import IdentityUnreadable
@@ -92,3 +93,34 @@ class IdentityOpener:
             return open_sealed(self._keys, sealed)
         except SealError as exc:
             raise IdentityUnreadable(f"{exc.code}: {exc.message}") from None
+
+
+class RequestKeys:
+    """One RSA key pair per access request. The services seal their parts to its public
+    key; intake keeps the private key only sealed under the person's data key, so erasing the
+    person also makes every part on the topic (and in intake's store) unreadable."""
+
+    def __init__(self, bits: int = 3072) -> None:
+        self._bits = bits
+
+    def new(self, request_id: str) -> tuple[rsa.RSAPrivateKey, RecipientKey]:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=self._bits)
+        pem = private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return private, RecipientKey(key_id=request_id, public_key_pem=pem.decode("ascii"))
+
+    def wrap(self, person_key: bytes, ref: str, request_id: str, key: rsa.RSAPrivateKey) -> bytes:
+        der = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )  # fmt: skip
+        return _seal(person_key, der, f"{ref}/access/{request_id}")
+
+    def unwrap(
+        self, person_key: bytes, ref: str, request_id: str, wrapped: bytes
+    ) -> rsa.RSAPrivateKey:
+        der = _open(person_key, wrapped, f"{ref}/access/{request_id}")
+        key = serialization.load_der_private_key(der, None)
+        assert isinstance(key, rsa.RSAPrivateKey), "intake wraps RSA keys only"
+        return key

@@ -14,6 +14,7 @@ from msa_kit.processing import Context
 from msa_kit.runtime import ServiceRuntime
 from pymongo.asynchronous.client_session import AsyncClientSession
 
+from msa_intake.adapters.access_store import MongoAccessRequests
 from msa_intake.adapters.crypto import KeyWrapper
 from msa_intake.adapters.keystore import MongoKeyStore
 from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
@@ -28,10 +29,12 @@ class MongoUnit:
     index: MongoIdentityIndex
     keys: MongoKeyStore
     audit: MongoAuditLog
-    emit_to: Callable[[Event], None]
+    access: MongoAccessRequests
+    emit_to: Callable[[Event, str], None]
+    topic: str
 
-    def emit(self, event: Event) -> None:
-        self.emit_to(event)
+    def emit(self, event: Event, topic: str | None = None) -> None:
+        self.emit_to(event, topic or self.topic)
 
 
 class MongoUnits:
@@ -46,20 +49,20 @@ class MongoUnits:
         self._topic = topic
 
     def bind(self, ctx: Context) -> MongoUnit:
-        return self._unit(ctx.session, ctx.now, lambda event: ctx.emit(self._topic, event))
+        return self._unit(ctx.session, ctx.now, lambda event, topic: ctx.emit(topic, event))
 
     async def run(self, work: Callable[[MongoUnit], Awaitable[T]]) -> T:
         async def transaction(
             session: AsyncClientSession, now: datetime
         ) -> tuple[T, list[Outgoing]]:
             pending: list[Outgoing] = []
-            unit = self._unit(session, now, lambda e: pending.append(Outgoing(self._topic, e)))
+            unit = self._unit(session, now, lambda e, t: pending.append(Outgoing(t, e)))
             return await work(unit), pending
 
         return await self._runtime.commit(transaction)
 
     def _unit(
-        self, session: AsyncClientSession, now: datetime, emit: Callable[[Event], None]
+        self, session: AsyncClientSession, now: datetime, emit: Callable[[Event, str], None]
     ) -> MongoUnit:
         db: Any = self._runtime.db
         return MongoUnit(
@@ -68,5 +71,7 @@ class MongoUnits:
             index=MongoIdentityIndex(db, session),
             keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
             audit=MongoAuditLog(db, session),
+            access=MongoAccessRequests(db, session),
             emit_to=emit,
+            topic=self._topic,
         )

@@ -1,4 +1,5 @@
-"""Every disclosure or erasure of personal data is an auditable fact."""
+"""Every disclosure or erasure of personal data, and every refused access request, is an
+auditable fact."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
-AuditAction = Literal["read", "identity-match", "erase"]
+AuditAction = Literal[
+    "read", "identity-match", "erase", "access-request", "access-report", "access-refused"
+]
 PersonalField = Literal[
     "family_name", "given_names", "date_of_birth", "nationality", "phone", "email", "languages"
 ]
@@ -27,3 +30,5 @@ class AuditEntry(BaseModel):
     action: AuditAction
     fields: tuple[PersonalField, ...]
     purpose: Purpose
+    #: why a request was refused (``access-refused``): a problem code such as ``no-purpose``
+    refusal: str | None = None

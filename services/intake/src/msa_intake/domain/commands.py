@@ -75,3 +75,31 @@ class ExpirePerson:
     person_ref: str
     replacement: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RequestAccess:
+    """A person's access request (DSGVO Art. 15), made for them by the office."""
+
+    person_ref: str
+    actor: Actor
+    purpose: str
+
+
+@dataclass(frozen=True)
+class RefuseAccess:
+    """An access request refused (``code``: the problem code of the answer)."""
+
+    person_ref: str
+    actor: Actor
+    purpose: str | None
+    code: str
+
+
+@dataclass(frozen=True)
+class ReadAccess:
+    """Read the answer to an access request."""
+
+    person_ref: str
+    request_id: str
+    actor: Actor

@@ -63,3 +63,9 @@ def rejection(base: type[Rejected], code: str, message: str, field: str | None =
     error = base(message, field=field)
     error.code = code
     return error
+
+
+class AccessRequestNotFound(IntakeError):
+    """No access request of that id for that person."""
+
+    code = "access-request-not-found"

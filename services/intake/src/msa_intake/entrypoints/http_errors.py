@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from msa_kit.problems import problem
 
 from msa_intake.domain.errors import (
+    AccessRequestNotFound,
     AlreadyRegistered,
     Conflicting,
     IntakeError,
@@ -16,6 +17,7 @@ from msa_intake.domain.errors import (
 
 STATUS: tuple[tuple[type[IntakeError], int], ...] = (
     (PersonNotFound, 404),
+    (AccessRequestNotFound, 404),
     (PersonGone, 410),
     (Conflicting, 409),
 )

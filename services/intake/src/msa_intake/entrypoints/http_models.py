@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from msa_contracts.events import IdentityPayload
 from msa_contracts.values import AccommodationType, AgeBand, District, ResidenceStatus
@@ -86,3 +86,19 @@ class ErasedOut(_Body):
 
 class AuditOut(_Body):
     entries: list[AuditEntry]
+
+
+ACCESS_REQUEST_ID = r"^AR-[0-9a-f]{16}$"
+
+
+class AccessRequestIn(_Body):
+    """Why the person's data is gathered (required; the audit records it)."""
+
+    purpose: str | None = None
+
+
+class AccessRequestOut(_Body):
+    request_id: str
+    status: Literal["pending"]
+    requested_at: datetime
+    answer_by: datetime
