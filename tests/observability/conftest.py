@@ -20,3 +20,9 @@ def _no_otel_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("OTEL_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(params=[1, 100], ids=["per-record", "batched"])
+def batch_max(request: pytest.FixtureRequest) -> int:
+    """Tests that take it run with one transaction per record and with batches."""
+    return int(request.param)

@@ -36,7 +36,7 @@ def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> 
             result = await handlers.register_arrival(units.bind(ctx), command, deps)
         except Rejected as exc:
             raise Unprocessable(exc.code, exc.message) from exc
-        log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
+        log.debug("notice handled", person_ref=result.person_ref, new_person=result.created)
 
     subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
     return [Consumer("intake-allocation-notices", (notices,), subscription)]
