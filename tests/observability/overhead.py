@@ -54,36 +54,40 @@ def per_record_us(step: Callable[[], None], rounds: int = 20000) -> float:
 
 
 def hooks() -> None:
-    tracing = Tracing.off()
     for with_trace in (True, False):
-        record = raw(1, with_trace)
-        event = departed(1)
-        out = [Outgoing("out", event, "c", "e", "id")]
+        hooks_for(with_trace)
 
-        def baseline() -> None:
-            envelope = decode(record.headers, record.value)
-            encode(envelope.event, event_id="id", source="/s", time=NOW)
 
-        def hooks_only() -> None:
-            span = tracing.record(record.topic, from_headers(record.headers), {})
-            with using(span.context):
-                items = traced(out, span.context)
-                trace = items[0].trace or current()
-            encode(event, event_id="id", source="/s", time=NOW,
-                   traceparent=trace.traceparent if trace else None)  # fmt: skip
-            span.end("processed")
+def hooks_for(with_trace: bool) -> None:
+    tracing = Tracing.off()
+    record = raw(1, with_trace)
+    event = departed(1)
+    out = [Outgoing("out", event, "c", "e", "id")]
 
-        def encode_only() -> None:
-            encode(event, event_id="id", source="/s", time=NOW)
+    def baseline() -> None:
+        envelope = decode(record.headers, record.value)
+        encode(envelope.event, event_id="id", source="/s", time=NOW)
 
-        base, extra, enc = (
-            per_record_us(baseline),
-            per_record_us(hooks_only),
-            per_record_us(encode_only),
-        )
-        print(f"record {'with' if with_trace else 'without'} ce_traceparent: decode+encode "
-              f"{base:.2f} us; tracing-off hooks {extra - enc:.2f} us "
-              f"({(extra - enc) / base:.1%} of decode+encode alone)")  # fmt: skip
+    def hooks_only() -> None:
+        span = tracing.record(record.topic, from_headers(record.headers), {})
+        with using(span.context):
+            items = traced(out, span.context)
+            trace = items[0].trace or current()
+        encode(event, event_id="id", source="/s", time=NOW,
+               traceparent=trace.traceparent if trace else None)  # fmt: skip
+        span.end("processed")
+
+    def encode_only() -> None:
+        encode(event, event_id="id", source="/s", time=NOW)
+
+    base, extra, enc = (
+        per_record_us(baseline),
+        per_record_us(hooks_only),
+        per_record_us(encode_only),
+    )
+    print(f"record {'with' if with_trace else 'without'} ce_traceparent: decode+encode "
+          f"{base:.2f} us; tracing-off hooks {extra - enc:.2f} us "
+          f"({(extra - enc) / base:.1%} of decode+encode alone)")  # fmt: skip
 
 
 async def batch_path(uri: str, tracing: Tracing, batches: int = 10, size: int = 200) -> float:
