@@ -6,6 +6,7 @@ each try in between."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -43,7 +44,7 @@ def test_a_batch_line_counts_each_partitions_records_by_disposition() -> None:
 
 @pytest.mark.integration
 async def test_records_log_one_info_line_per_batch_and_their_own_at_debug(
-    infra: Any, batch_max: int
+    infra: Any, batch_max: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     service, src, out = unique("kitlog"), unique("t-in"), unique("t-out")
     await service_topics(infra.kafka_bootstrap, service, src, out)
@@ -51,6 +52,7 @@ async def test_records_log_one_info_line_per_batch_and_their_own_at_debug(
     await produce(infra.kafka_bootstrap, src, *(record_of(e) for e in events))
     runtime = build_demo(infra.kafka_bootstrap, infra.mongodb_uri, service, src, out,
                          processing_batch_max=batch_max)  # fmt: skip
+    caplog.set_level(logging.DEBUG, logger=f"msa.{service}.broker")
     with capture_logs(processors=[structlog.contextvars.merge_contextvars, log_ids]) as logs:
         await runtime.start()
         try:
@@ -71,6 +73,10 @@ async def test_records_log_one_info_line_per_batch_and_their_own_at_debug(
     assert len(info_lines) <= len(batches) + 4, info_lines  # + started/stopped lines
     if batch_max > 1:
         assert len(batches) < len(events)  # several records to a line
+    per_message = [r for r in caplog.records if r.name == f"msa.{service}.broker"
+                   and r.getMessage().endswith(("Received", "Processed"))]  # fmt: skip
+    assert per_message, "FastStream logs each message it hands over"
+    assert {r.levelno for r in per_message} == {logging.DEBUG}  # beneath the batch line
 
 
 @pytest.mark.integration

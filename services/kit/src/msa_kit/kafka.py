@@ -41,6 +41,7 @@ def make_broker(
         graceful_timeout=graceful_timeout_s,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         logger=logging.getLogger(f"msa.{service}.broker"),
+        log_level=logging.DEBUG,  # its lines per message; the kit logs one line per batch
         security=security.for_faststream(),
     )
 
