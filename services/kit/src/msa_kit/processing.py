@@ -194,11 +194,17 @@ class Processor:
         )  # fmt: skip
         own = span is None
         span = span or self.span(record)
-        with using(span.context), HANDLE_SECONDS.labels(record.topic).time():
-            outcome = await self.until_reachable(lambda: self._process(record, sub, span.context))
+        ended = "failed"  # what the span says if only cancellation or a bug escapes
+        try:
+            with using(span.context), HANDLE_SECONDS.labels(record.topic).time():
+                outcome = await self.until_reachable(
+                    lambda: self._process(record, sub, span.context)
+                )
+            ended = outcome
+        finally:
+            if own:
+                span.end(ended)
         MESSAGES.labels(record.topic, outcome).inc()
-        if own:
-            span.end(outcome)
         return outcome
 
     async def _process(
