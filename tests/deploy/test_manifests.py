@@ -141,7 +141,7 @@ def test_intake_reads_its_identity_keys_from_a_mounted_secret(tree: Tree) -> Non
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_network_policies_deny_by_default_and_allow_only_kafka_mongodb_dns(
+def test_network_policies_deny_by_default_and_allow_only_kafka_mongodb_otlp_dns(
     tree: Tree, overlay: str
 ) -> None:
     policies = by_name(tree, overlay, "NetworkPolicy")
@@ -153,10 +153,29 @@ def test_network_policies_deny_by_default_and_allow_only_kafka_mongodb_dns(
         assert spec["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": f"msa-{s}"}
         assert [p["port"] for rule in spec["ingress"] for p in rule["ports"]] == [8000]
         egress_ports = sorted({p["port"] for rule in spec["egress"] for p in rule["ports"]})
-        assert egress_ports == [53, 9093, 27017]
+        assert egress_ports == [53, 4318, 9093, 27017]
         assert all("ipBlock" not in peer for rule in spec["egress"] for peer in rule["to"])
+        [otlp] = [
+            rule for rule in spec["egress"] if rule["ports"] == [{"protocol": "TCP", "port": 4318}]
+        ]
+        assert otlp["to"] == [
+            {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "observability"}}}
+        ]  # the collector's only
     clock = policies["msa-scheduler"]["spec"]
-    assert sorted({p["port"] for rule in clock["egress"] for p in rule["ports"]}) == [53, 9093]
+    clock_ports = sorted({p["port"] for rule in clock["egress"] for p in rule["ports"]})
+    assert clock_ports == [53, 4318, 9093]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_traces_are_off_until_an_overlay_names_the_collector(tree: Tree, overlay: str) -> None:
+    for name, cm in by_name(tree, overlay, "ConfigMap").items():
+        if not name.startswith("msa-") or "SERVICE_NAME" not in cm.get("data", {}):
+            continue
+        data = cm["data"]
+        assert data["OTEL_SERVICE_NAME"] == data["SERVICE_NAME"], name
+        assert data["OTEL_TRACES_SAMPLER"] == "parentbased_always_on", name
+        expected = "http://otel-collector.observability.svc:4318" if overlay == "prod" else ""
+        assert data["OTEL_EXPORTER_OTLP_ENDPOINT"] == expected, name
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -181,6 +181,8 @@ async def test_services_answer_health_readiness_and_metrics_and_log_json(
     for process in stack.processes.values():
         lines = [json.loads(line) for line in process.log_path.read_text().splitlines()
                  if line.startswith("{")]  # fmt: skip
-        processed = [entry for entry in lines if entry.get("event") == "processed"]
-        assert processed, f"{process.name} logged no processed record"
-        assert all(entry.get("correlation_id") and entry.get("event_id") for entry in processed)
+        batches = [entry for entry in lines if entry.get("event") == "batch handled"]
+        assert batches, f"{process.name} logged no handled batch"
+        assert all({"topic", "partition", "first_offset", "last_offset", "records",
+                    "duration_ms"} <= set(entry) for entry in batches)  # fmt: skip
+        assert not [entry for entry in lines if entry.get("event") == "processed"]  # DEBUG

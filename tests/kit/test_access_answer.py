@@ -14,7 +14,7 @@ from msa_contracts.access_parts import open_part
 from msa_contracts.envelope import Envelope
 from msa_contracts.events import AccessPartDelivered, AccessRequested, RecipientKey
 from msa_contracts.topics import ACCESS_PARTS
-from msa_kit.access import answer_access
+from msa_kit.access_requests import answer_access
 from msa_kit.processing import Context
 from msa_kit.records import RawRecord
 

@@ -3,7 +3,8 @@
 Attributes travel as ``ce_``-prefixed record headers, the event itself is the JSON record
 value, and the record key is the aggregate id (``ce_subject``) so that all events of one
 case stay in order on one partition. Correlation and causation ids are the CloudEvents
-extensions ``correlationid`` and ``causationid``.
+extensions ``correlationid`` and ``causationid``; W3C trace context is the distributed-tracing
+extension, ``traceparent`` and ``tracestate`` (optional, passed on, never required).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def encode(
     time: datetime,
     correlation_id: str | None = None,
     causation_id: str | None = None,
+    traceparent: str | None = None,
+    tracestate: str | None = None,
 ) -> Record:
     """Turn an event into a Kafka record in CloudEvents binary mode."""
     if time.tzinfo is None:
@@ -87,6 +90,10 @@ def encode(
     ]
     if causation_id:
         headers.append(("ce_causationid", causation_id))
+    if traceparent:
+        headers.append(("ce_traceparent", traceparent))
+        if tracestate:
+            headers.append(("ce_tracestate", tracestate))
     return Record(
         key=subject.encode(),
         value=event.model_dump_json().encode(),

@@ -32,7 +32,7 @@ def test_casework_produces_on_the_catalogues_topics_for_casework() -> None:
 async def test_every_event_allowed_on_a_consumed_topic_has_a_handler() -> None:
     async with harness(load_reference()) as cw:
         allowed = {t for c in cw.casework.consumers for t in c.subscription.allowed_types or ()}
-    # access requests are answered by the kit's one responder (msa_kit.access)
+    # access requests are answered by the kit's one responder (msa_kit.access_requests)
     handled = {cls.ce_type() for cls in ROUTES.types} | {AccessRequested.ce_type()}
     assert allowed == handled
     assert all(DEFAULT_REGISTRY.resolve(t) for t in allowed)

@@ -16,7 +16,7 @@ from msa_contracts.events import AccessPartDelivered, AccessRequested
 from msa_intake import access_requests
 from msa_intake.bootstrap import Intake, build
 from msa_intake.keys import LocalKeyPaths
-from msa_kit.access import answer_access
+from msa_kit.access_requests import answer_access
 from msa_kit.auth import Role
 from msa_kit.processing import Context
 from msa_kit.records import RawRecord

@@ -32,6 +32,11 @@ partition and stay in order.
 to (the first event's `ce_id`; defaults to the event's own `ce_id`), `ce_causationid` the
 `ce_id` of the event that caused it (absent for a first event).
 
+**Trace context.** `ce_traceparent` (and `ce_tracestate`), the CloudEvents
+distributed-tracing extension, carry W3C trace context. Optional: a sender may set it, and
+every event the services publish because of a record continues that record's trace (an
+invalid value is ignored).
+
 **Provider identity comes from the topic.** A provider writes only to its own
 `msa.provider.{provider}.*` topics (access control lets it write nowhere else) and reads
 only its own `assignments` and `feedback` topics. No event body names the sending provider:

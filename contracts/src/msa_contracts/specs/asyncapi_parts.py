@@ -68,6 +68,12 @@ CE_HEADERS: Doc = {
         "content-type": _text("The media type of the value.", pattern="^application/json(;.*)?$"),
         "ce_correlationid": _text("The ce_id of the first event of the conversation."),
         "ce_causationid": _text("The ce_id of the event that caused this one."),
+        "ce_traceparent": _text(
+            "W3C trace context (CloudEvents distributed-tracing extension), optional; "
+            "an answer or consequence carries the same trace id.",
+            pattern="^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?$",
+        ),
+        "ce_tracestate": _text("W3C tracestate belonging to ce_traceparent, optional; passed on."),
     },
 }  # fmt: skip
 DLQ_HEADERS: Doc = {

@@ -33,6 +33,8 @@ event's JSON body (UTF-8, at most 1 MiB), the attributes are record headers.
 | `content-type` | `application/json` |
 | `ce_correlationid` | the `ce_id` of the first event of the conversation (default: own `ce_id`) |
 | `ce_causationid` | the `ce_id` of the event that caused this one (optional) |
+| `ce_traceparent` | W3C trace context (distributed-tracing extension; optional, continued) |
+| `ce_tracestate` | W3C tracestate for `ce_traceparent` (optional, passed on unchanged) |
 
 The record key is the event's subject, so all events of one case stay in order. Validation
 is strict: unknown fields, wrong types (`"5"` for a number) and unknown types are rejected.

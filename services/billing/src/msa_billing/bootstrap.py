@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
-from msa_kit.access import Collect, access_consumer
+from msa_kit.access_requests import Collect, access_consumer
 from msa_kit.city_day import city_day
 from msa_kit.consumers import Consumer
 from msa_kit.day_store import show_stored_day

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from msa_contracts import topics
 from msa_kit.outbox import Outgoing
+from msa_kit.trace_context import TraceContext
 
 from msa_billing.domain.facts import Cause, Fact
 
@@ -37,14 +38,18 @@ class BillingTopics:
 
 def outgoing(facts: Iterable[Fact], topics: BillingTopics, default: Cause) -> list[Outgoing]:
     """Each fact to the provider's feedback topic and, if public, to the ledger, caused by the
-    record it answers; on both topics it keeps one ``ce_id`` (and is one outbox record)."""
+    record it answers and continuing its trace; on both topics it keeps one ``ce_id`` (and is
+    one outbox record)."""
     records = []
     for fact in facts:
         cause = fact.cause or default
         ids = {"correlation_id": cause.correlation_id, "causation_id": cause.event_id,
                "event_id": str(uuid.uuid4())}  # fmt: skip
+        trace = TraceContext.parse(cause.traceparent, cause.tracestate)
         if fact.provider_id is not None:
-            records.append(Outgoing(topics.feedback(fact.provider_id), fact.event, **ids))
+            records.append(
+                Outgoing(topics.feedback(fact.provider_id), fact.event, **ids, trace=trace)
+            )
         if fact.ledger:
-            records.append(Outgoing(topics.ledger, fact.event, **ids))
+            records.append(Outgoing(topics.ledger, fact.event, **ids, trace=trace))
     return records

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
-from msa_kit.access import Collect
+from msa_kit.access_requests import Collect
 from msa_kit.consumers import Consumer
 from msa_kit.day_store import show_stored_day
 from msa_kit.processing import Clock

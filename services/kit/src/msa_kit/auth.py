@@ -122,6 +122,7 @@ def require(*roles: Role) -> Callable[..., Principal]:
                 401, "issuer-unavailable",
                 "Der Aussteller des Tokens ist nicht erreichbar; bitte später erneut versuchen",
             ) from exc  # fmt: skip
+        request.state.principal = principal  # the access log names the caller's role
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
             raise _problem(403, "role-not-allowed", f"Zugelassene Rollen: {allowed}")

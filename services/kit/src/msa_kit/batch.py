@@ -15,6 +15,7 @@ a crash anywhere redelivers it and the inbox drops what was already committed.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any, NamedTuple
@@ -28,9 +29,11 @@ from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import BATCH_RECORDS, HANDLE_SECONDS, MESSAGES
 from msa_kit.mongo import in_transaction, is_unavailable
-from msa_kit.outbox import Outbox
+from msa_kit.outbox import Outbox, traced
 from msa_kit.processing import Clock, Context, Disposition, Processor, Scope, Subscription
 from msa_kit.records import RawRecord
+from msa_kit.trace_context import using
+from msa_kit.tracing import SpanHandle
 
 log = get_logger("msa_kit.batch")
 
@@ -47,6 +50,7 @@ class _HandlerFailed(Exception):
 class _Valid(NamedTuple):
     record: RawRecord
     envelope: Envelope
+    span: SpanHandle
 
 
 class BatchProcessor:
@@ -67,7 +71,7 @@ class BatchProcessor:
         self._client = client
         self._inbox = inbox
         self._outbox = outbox
-        self._service = service
+        self.service = service
         self._clock = clock
         self._on_commit = on_commit
 
@@ -75,17 +79,35 @@ class BatchProcessor:
         self, records: Sequence[RawRecord], sub: Subscription
     ) -> list[Disposition]:
         """Handle every record to a final outcome, in order; only cancellation escapes
-        (and, as in ``Processor``, a bug outside the handlers, after a pause)."""
+        (and, as in ``Processor``, a bug outside the handlers, after a pause).
+
+        Each record has one span, however often a split makes it part of a run again; it
+        ends with the record's outcome."""
+        spans = [self._single.span(r) for r in records]
+        try:
+            outcomes = await self._process_all(records, spans, sub)
+        except BaseException:
+            for span in spans:
+                span.end("failed")
+            raise
+        for span, outcome in zip(spans, outcomes, strict=True):
+            span.end(outcome)
+        return outcomes
+
+    async def _process_all(
+        self, records: Sequence[RawRecord], spans: list[SpanHandle], sub: Subscription
+    ) -> list[Disposition]:
         outcomes: list[Disposition] = []
-        rest = list(records)
+        rest = list(zip(records, spans, strict=True))
         while rest:
             run, rest = _valid_prefix(rest, sub)
             if not run:  # no valid event: the one-by-one way dead-letters it
-                outcomes.append(await self._single.process(rest.pop(0), sub))
+                record, span = rest.pop(0)
+                outcomes.append(await self._single.process(record, sub, span))
                 continue
             structlog.contextvars.clear_contextvars()
             structlog.contextvars.bind_contextvars(
-                service=self._service, topic=run[0].record.topic, batch=len(run),
+                service=self.service, topic=run[0].record.topic, batch=len(run),
                 partition=run[0].record.partition, offset=run[0].record.offset,
             )  # fmt: skip
             with HANDLE_SECONDS.labels(run[0].record.topic).time():
@@ -95,8 +117,9 @@ class BatchProcessor:
                 MESSAGES.labels(valid.record.topic, outcome).inc()
             outcomes += done
             if len(done) < len(run):
-                outcomes.append(await self._single.process(run[len(done)].record, sub))
-                rest = [v.record for v in run[len(done) + 1 :]] + rest
+                failed = run[len(done)]
+                outcomes.append(await self._single.process(failed.record, sub, failed.span))
+                rest = [(v.record, v.span) for v in run[len(done) + 1 :]] + rest
         return outcomes
 
     async def _commit_run(self, run: list[_Valid], sub: Subscription) -> list[Disposition]:
@@ -112,7 +135,7 @@ class BatchProcessor:
             except AlreadyProcessed:  # a concurrent consumer committed some: look again
                 continue
             self._on_commit()
-            log.info("batch processed", records=limit, duplicates=outcomes.count("duplicate"))
+            log.debug("batch processed", records=limit, duplicates=outcomes.count("duplicate"))
             _log_each(run[:limit], outcomes)
             return outcomes
         return []
@@ -136,16 +159,18 @@ class BatchProcessor:
         scope = Scope()
         contexts = [
             (p, Context(v.envelope, v.record, session, now, sub.provider_of(v.record.topic),
-                        scope=scope))
+                        scope=scope, trace=v.span.context))
             for p, v in fresh
         ]  # fmt: skip
         if sub.prepare and contexts:
             await _guarded(contexts[0][0], sub.prepare([c for _, c in contexts]))
         for position, ctx in contexts:
-            await _guarded(position, sub.handler(ctx))
+            with using(ctx.trace):
+                await _guarded(position, sub.handler(ctx))
         if contexts:  # what the handlers buffered; a failure here drops the last record
             await _guarded(contexts[-1][0], scope.flush())
-        await self._outbox.add(session, [o for _, c in contexts for o in c.emitted], now)
+        emitted = [o for _, c in contexts for o in traced(c.emitted, c.trace)]
+        await self._outbox.add(session, emitted, now)
         return outcomes
 
 
@@ -161,25 +186,29 @@ async def _guarded(position: int, work: Awaitable[None]) -> None:
 
 
 def _log_each(run: list[_Valid], outcomes: list[Disposition]) -> None:
-    """One line per record, as the one-by-one way logs it, so a correlation id can be
-    followed through every service whether records came in a batch or not."""
+    """At DEBUG, one line per record, as the one-by-one way logs it, so a correlation or
+    trace id can be followed through every service whether records came in a batch or not."""
+    if not log.is_enabled_for(logging.DEBUG):
+        return
     for valid, outcome in zip(run, outcomes, strict=True):
         e, r = valid.envelope, valid.record
-        log.info("processed" if outcome == "processed" else "duplicate dropped",
-                 topic=r.topic, partition=r.partition, offset=r.offset, event_id=e.id,
-                 event_type=e.type, correlation_id=e.correlation_id,
-                 causation_id=e.causation_id)  # fmt: skip
+        with using(valid.span.context):
+            log.debug("processed" if outcome == "processed" else "duplicate dropped",
+                      topic=r.topic, partition=r.partition, offset=r.offset, event_id=e.id,
+                      event_type=e.type, correlation_id=e.correlation_id,
+                      causation_id=e.causation_id)  # fmt: skip
 
 
-def _valid_prefix(
-    records: list[RawRecord], sub: Subscription
-) -> tuple[list[_Valid], list[RawRecord]]:
+Pending = list[tuple[RawRecord, SpanHandle]]
+
+
+def _valid_prefix(records: Pending, sub: Subscription) -> tuple[list[_Valid], Pending]:
     """The records up to the first that is no valid event, decoded; and the rest."""
     run: list[_Valid] = []
-    for i, record in enumerate(records):
+    for i, (record, span) in enumerate(records):
         try:
             envelope = decode(record.headers, record.value, allowed_types=sub.allowed_types)
         except InvalidMessage:
             return run, records[i:]
-        run.append(_Valid(record, envelope))
+        run.append(_Valid(record, envelope, span))
     return run, []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from faststream.message import StreamMessage
 from msa_contracts.namespace import NO_NAMESPACE, Namespace
 
 from msa_kit.batch import BatchProcessor
+from msa_kit.consumer_log import log_batch
 from msa_kit.kafka_security import KafkaSecurity
 from msa_kit.processing import Processor, Subscription
 from msa_kit.records import RawRecord
@@ -39,6 +41,7 @@ def make_broker(
         graceful_timeout=graceful_timeout_s,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         logger=logging.getLogger(f"msa.{service}.broker"),
+        log_level=logging.DEBUG,  # its lines per message; the kit logs one line per batch
         security=security.for_faststream(),
     )
 
@@ -118,11 +121,14 @@ def subscribe(
     rewound to the batch's first record there."""
 
     async def consume(msg: KafkaMessage) -> None:
+        began = time.perf_counter()
         if isinstance(processor, BatchProcessor):
             records = [RawRecord.from_consumer_record(r, namespace) for r in msg.raw_message]
-            await processor.process_batch(records, sub)
+            outcomes = await processor.process_batch(records, sub)
         else:
-            await processor.process(RawRecord.from_consumer_record(msg.raw_message, namespace), sub)
+            records = [RawRecord.from_consumer_record(msg.raw_message, namespace)]
+            outcomes = [await processor.process(records[0], sub)]
+        log_batch(processor.service, records, outcomes, time.perf_counter() - began)
 
     consume.__name__ = title.replace("-", "_").replace(".", "_")
     wire = [namespace.topic(t) for t in topics]

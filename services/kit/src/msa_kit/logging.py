@@ -1,4 +1,5 @@
-"""structlog configured once per process: JSON lines unless a TTY, context bound per message."""
+"""structlog configured once per process: JSON lines unless a TTY, context bound per message,
+trace and span ids on every line written inside a trace (``trace_context.log_ids``)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,26 @@ import sys
 
 import structlog
 
+from msa_kit.trace_context import log_ids
+
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def log_level(name: str) -> int:
+    """The level ``LOG_LEVEL`` names (any case), or ValueError naming the valid ones."""
+    level = name.strip().upper()
+    if level not in LEVELS:
+        raise ValueError(f"LOG_LEVEL {name!r} is none of {', '.join(LEVELS)}")
+    return int(logging.getLevelName(level))
+
 
 def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
     """Configure structlog and the standard library (FastStream, aiokafka) to one output."""
     as_json = (not sys.stderr.isatty()) if json is None else json
+    threshold = log_level(level)
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
+        log_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.stdlib.ExtraAdder(),
@@ -22,7 +37,7 @@ def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
     )
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
+        wrapper_class=structlog.make_filtering_bound_logger(threshold),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )
@@ -39,8 +54,8 @@ def configure_logging(level: str = "INFO", json: bool | None = None) -> None:
     )
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
-    logging.getLogger("aiokafka").setLevel(max(logging.getLevelName(level), logging.WARNING))
+    root.setLevel(threshold)
+    logging.getLogger("aiokafka").setLevel(max(threshold, logging.WARNING))
     logging.getLogger("pymongo").setLevel(logging.WARNING)
 
 

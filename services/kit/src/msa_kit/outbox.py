@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from msa_kit.mongo import id_chunks
+from msa_kit.trace_context import TraceContext, current
 
 OUTBOX = "outbox"
 OUTBOX_KEYS = "outbox_keys"
@@ -28,13 +29,22 @@ OUTBOX_KEYS = "outbox_keys"
 
 @dataclass(frozen=True)
 class Outgoing:
-    """An event to publish on a topic, with the ids that tie it to its cause."""
+    """An event to publish on a topic, with the ids that tie it to its cause. ``trace`` is
+    the trace it continues; None: the trace context current when it is added."""
 
     topic: str
     event: Event
     correlation_id: str | None = None
     causation_id: str | None = None
     event_id: str | None = None
+    trace: TraceContext | None = None
+
+
+def traced(items: list[Outgoing], trace: TraceContext | None) -> list[Outgoing]:
+    """``items``, those without a trace of their own continuing ``trace``."""
+    if trace is None:
+        return items
+    return [item if item.trace is not None else replace(item, trace=trace) for item in items]
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ class Outbox:
     def _doc(self, fact: list[Outgoing], now: datetime) -> dict[str, Any]:
         item = fact[0]
         event_id = item.event_id or str(uuid.uuid4())
+        trace = item.trace or current()
         record = encode(
             item.event,
             event_id=event_id,
@@ -136,6 +147,8 @@ class Outbox:
             time=now,
             correlation_id=item.correlation_id,
             causation_id=item.causation_id,
+            traceparent=trace.traceparent if trace else None,
+            tracestate=trace.tracestate if trace else None,
         )
         return {
             "_id": f"{item.topic}/{event_id}",
@@ -174,6 +187,7 @@ def _facts(items: list[Outgoing]) -> list[list[Outgoing]]:
             last is not None and item.event_id is not None and item.event_id == last.event_id
             and item.event == last.event and item.topic not in {o.topic for o in facts[-1]}
             and (item.correlation_id, item.causation_id) == (last.correlation_id, last.causation_id)
+            and item.trace == last.trace
         ):  # fmt: skip
             facts[-1].append(item)
         else:

@@ -34,8 +34,10 @@ from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import HANDLE_SECONDS, INFRA_RETRIES, MESSAGES
 from msa_kit.mongo import DatabaseUnavailable, in_transaction, is_unavailable
-from msa_kit.outbox import Outbox, Outgoing
+from msa_kit.outbox import Outbox, Outgoing, traced
 from msa_kit.records import RawRecord
+from msa_kit.trace_context import TraceContext, from_headers, using
+from msa_kit.tracing import SpanHandle, Tracing
 
 log = get_logger("msa_kit.processing")
 Disposition = Literal["processed", "duplicate", "rejected", "dead-lettered"]
@@ -74,6 +76,8 @@ class Context:
     scope: Scope = field(default_factory=Scope)
     #: False once the record has waited ``not_yet_wait_s``: the handler must decide now.
     patient: bool = True
+    #: The trace this record's handling belongs to; what it emits continues it.
+    trace: TraceContext | None = None
 
     @property
     def event(self) -> Event:
@@ -164,96 +168,129 @@ class Processor:
         not_yet_wait_s: float = 30.0,
         not_yet_pause_s: float = 0.5,
         on_commit: Callable[[], None] = lambda: None,
+        tracing: Tracing | None = None,
     ) -> None:
         self._client = client
+        self.tracing = tracing or Tracing.off()
         self._not_yet_wait = not_yet_wait_s
         self._not_yet_pause = not_yet_pause_s
         self._inbox = inbox
         self._outbox = outbox
-        self._service = service
+        self.service = service
         self._clock = clock
         self._max_attempts = max_attempts
         self._backoff = retry_backoff_s
         self._infra_backoff_max = infra_backoff_max_s
         self._on_commit = on_commit
 
-    async def process(self, record: RawRecord, sub: Subscription) -> Disposition:
-        """Handle one record to a final outcome; only cancellation escapes."""
+    def span(self, record: RawRecord) -> SpanHandle:
+        """The span of handling ``record``, continuing the trace it carries."""
+        return self.tracing.record(record.topic, from_headers(record.headers), {
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+        })  # fmt: skip
+
+    async def process(
+        self, record: RawRecord, sub: Subscription, span: SpanHandle | None = None
+    ) -> Disposition:
+        """Handle one record to a final outcome; only cancellation escapes. ``span``: the
+        span it is handled in, when the caller (a batch) began it; else one of its own."""
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(
-            service=self._service, topic=record.topic, partition=record.partition,
+            service=self.service, topic=record.topic, partition=record.partition,
             offset=record.offset,
         )  # fmt: skip
-        with HANDLE_SECONDS.labels(record.topic).time():
-            outcome = await self.until_reachable(lambda: self._process(record, sub))
+        own = span is None
+        span = span or self.span(record)
+        ended = "failed"  # what the span says if only cancellation or a bug escapes
+        try:
+            with using(span.context), HANDLE_SECONDS.labels(record.topic).time():
+                outcome = await self.until_reachable(
+                    lambda: self._process(record, sub, span.context)
+                )
+            ended = outcome
+        finally:
+            if own:
+                span.end(ended)
         MESSAGES.labels(record.topic, outcome).inc()
         return outcome
 
-    async def _process(self, record: RawRecord, sub: Subscription) -> Disposition:
+    async def _process(
+        self, record: RawRecord, sub: Subscription, trace: TraceContext | None
+    ) -> Disposition:
         provider = sub.provider_of(record.topic)
         try:
             envelope = decode(record.headers, record.value, allowed_types=sub.allowed_types)
         except InvalidMessage as invalid:
             log.warning("invalid record", code=invalid.code, reason=invalid.message)
             rejection = sub.rejector(invalid, record, provider) if sub.rejector else []
-            letter = DeadLetter.invalid(record, invalid, self._service)
+            letter = DeadLetter.invalid(record, invalid, self.service)
             return await self._dead_letter(record, letter, rejection, outcome="rejected")
         structlog.contextvars.bind_contextvars(
             event_id=envelope.id, event_type=envelope.type,
             correlation_id=envelope.correlation_id, causation_id=envelope.causation_id,
         )  # fmt: skip
         if await self._inbox.seen(record.topic, envelope.id, None):
-            log.info("duplicate dropped")
+            log.debug("duplicate dropped")
             return "duplicate"
-        waited, patient, attempt = 0.0, True, 0
+        waiting = _Waiting()
+        outcome = await self._attempts(record, envelope, sub, provider, trace, waiting)
+        waiting.decided(outcome)
+        return outcome
+
+    async def _attempts(
+        self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None,
+        trace: TraceContext | None, waiting: _Waiting,
+    ) -> Disposition:  # fmt: skip
+        patient, attempt = True, 0
         while attempt < self._max_attempts:
             attempt += 1
             try:
-                return await self._handle(record, envelope, sub, provider, patient)
+                return await self._handle(record, envelope, sub, provider, patient, trace)
             except AlreadyProcessed:
                 return "duplicate"
             except Unprocessable as exc:
-                letter = DeadLetter.unprocessable(record, exc.code, exc.reason, self._service)
+                letter = DeadLetter.unprocessable(record, exc.code, exc.reason, self.service)
                 return await self._dead_letter(record, letter, [], "rejected", envelope)
             except Exception as exc:
                 if isinstance(exc, NotYet) and patient:  # waiting is no failed attempt
                     attempt -= 1
-                    patient = await self._wait_a_little(exc, waited)
-                    waited += self._not_yet_pause
+                    patient = await self._wait_a_little(exc, waiting)
                     continue
                 if is_unavailable(exc):
                     raise DatabaseUnavailable(repr(exc)[:300]) from exc
                 log.warning("handler failed", attempt=attempt, error=repr(exc)[:300])
                 if attempt == self._max_attempts:
-                    letter = DeadLetter.failed(record, exc, attempt, self._service)
+                    letter = DeadLetter.failed(record, exc, attempt, self.service)
                     return await self._dead_letter(record, letter, [], "dead-lettered", envelope)
                 await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
-    async def _wait_a_little(self, not_yet: NotYet, waited: float) -> bool:
+    async def _wait_a_little(self, not_yet: NotYet, waiting: _Waiting) -> bool:
         """Pause before the next try; False once the record has waited long enough."""
-        if waited >= self._not_yet_wait:
-            log.warning("waited long enough, deciding now", waited_s=waited, why=str(not_yet))
+        if waiting.waited_s >= self._not_yet_wait:
+            waiting.gave_up = True
             return False
-        log.info("not yet", why=str(not_yet)[:300], waited_s=waited)
+        waiting.waits(str(not_yet)[:300])
         await asyncio.sleep(self._not_yet_pause)
+        waiting.waited_s += self._not_yet_pause
         return True
 
     async def _handle(
         self, record: RawRecord, envelope: Envelope, sub: Subscription, provider: str | None,
-        patient: bool = True,
+        patient: bool = True, trace: TraceContext | None = None,
     ) -> Disposition:  # fmt: skip
         async def work(session: AsyncClientSession) -> None:
             now = self._clock()
-            ctx = Context(envelope, record, session, now, provider, patient=patient)
+            ctx = Context(envelope, record, session, now, provider, patient=patient, trace=trace)
             await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
             await sub.handler(ctx)
             await ctx.scope.flush()
-            await self._outbox.add(session, ctx.emitted, now)
+            await self._outbox.add(session, traced(ctx.emitted, trace), now)
 
         await in_transaction(self._client, work)
         self._on_commit()
-        log.info("processed")
+        log.debug("processed")
         return "processed"
 
     async def _dead_letter(
@@ -304,3 +341,29 @@ class Processor:
                 log.warning("database unreachable, retrying", error=repr(exc)[:200], wait_s=wait)
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, self._infra_backoff_max)
+
+
+class _Waiting:
+    """A record's wait for what another topic brings: logged once when it begins and once
+    when the record is decided, never on each try in between."""
+
+    __slots__ = ("gave_up", "waited_s", "why")
+
+    def __init__(self) -> None:
+        self.why: str | None = None
+        self.waited_s = 0.0
+        self.gave_up = False
+
+    def waits(self, why: str) -> None:
+        if self.why is None:
+            log.info("record waits", why=why)
+        else:
+            log.debug("record still waits", why=why, waited_s=self.waited_s)
+        self.why = why
+
+    def decided(self, outcome: Disposition) -> None:
+        if self.why is None:
+            return
+        report = log.warning if self.gave_up else log.info
+        report("record decided after waiting", outcome=outcome, waited_s=self.waited_s,
+               gave_up=self.gave_up, why=self.why)  # fmt: skip

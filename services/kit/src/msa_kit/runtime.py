@@ -29,6 +29,7 @@ from msa_kit.outbox import Outbox
 from msa_kit.processing import Clock, Processor, Subscription
 from msa_kit.relay import OutboxRelay
 from msa_kit.settings import KitSettings
+from msa_kit.tracing import Tracing
 
 log = get_logger("msa_kit.runtime")
 Hook = Callable[[], Awaitable[None]]
@@ -49,10 +50,12 @@ class ServiceRuntime:
         client: AsyncMongoClient[dict[str, Any]] | None = None,
         broker: KafkaBroker | None = None,
         producer: AIOKafkaProducer | None = None,
+        tracing: Tracing | None = None,
     ) -> None:
         self.settings = settings
         self.service = settings.service_name
         self.clock = clock
+        self.tracing = tracing or Tracing.from_env(self.service)
         self.client = client or connect(settings.mongodb_uri, app_name=f"msa-{self.service}")
         self.db: AsyncDatabase[dict[str, Any]] = self.client[settings.database]
         self.broker = broker or make_broker(
@@ -81,6 +84,7 @@ class ServiceRuntime:
             retry_backoff_s=settings.retry_backoff_s,
             infra_backoff_max_s=settings.infra_backoff_max_s,
             not_yet_wait_s=settings.not_yet_wait_s, on_commit=self.relay.notify,
+            tracing=self.tracing,
         )  # fmt: skip
         self.commit = Commit(self.client, self.outbox, clock, self.relay.notify)
         self.batches = BatchProcessor(
@@ -134,6 +138,7 @@ class ServiceRuntime:
         for hook in self.shutdown_hooks:
             await _step(getattr(hook, "__qualname__", "shutdown hook"), hook(), bound)
         await _step("store connection", self.client.close(), bound)
+        await _step("trace export", asyncio.to_thread(self.tracing.shutdown), bound)
         log.info("service stopped", service=self.service)
 
     async def mongo_ready(self) -> bool:
@@ -166,7 +171,8 @@ class ServiceRuntime:
 
         app = service_app(
             f"MSA {self.service}", start=start, stop=self.stop, routers=routers,
-            checks={"mongodb": self.mongo_ready, "kafka": self.kafka_ready}, **fastapi_args,
+            checks={"mongodb": self.mongo_ready, "kafka": self.kafka_ready},
+            tracing=self.tracing, **fastapi_args,
         )  # fmt: skip
         app.state.verifier = verifier
         return app

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from msa_kit.kafka_security import KafkaSecurity
+from msa_kit.logging import log_level
 from msa_kit.principal import AUDIENCE, ClaimRules, parse_role_map
 
 
@@ -25,7 +26,9 @@ class KitSettings(BaseSettings):
     mongodb_database: str = ""
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    log_level: str = "INFO"
+    log_level: str = Field(
+        default="INFO", description="DEBUG (a line per record), INFO (a line per batch), WARNING…"
+    )
     log_json: bool | None = Field(default=None, description="None: JSON unless a TTY")
     max_attempts: int = Field(default=3, ge=1, description="handler attempts before DLQ")
     retry_backoff_s: float = Field(default=0.2, ge=0)
@@ -111,6 +114,12 @@ class KitSettings(BaseSettings):
         description="after a failed fetch, tokens whose key is not cached are refused at once "
         "for this long (401 issuer-unavailable) instead of waiting for the timeout",
     )  # fmt: skip
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level_known(cls, value: str) -> str:
+        log_level(value)
+        return value.strip().upper()
 
     @field_validator("auth_role_map")
     @classmethod

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 from msa_contracts.reference import ReferenceData, load_reference
 from msa_contracts.topics import catalogue
-from msa_kit.access import access_consumer
+from msa_kit.access_requests import access_consumer
 from msa_kit.commit import Committer
 from msa_kit.consumers import Consumer
 from msa_kit.processing import Clock

@@ -12,6 +12,10 @@ MONGODB = "msa-mongodb"
 MONGODB_POD_LABEL = f"{MONGODB}-svc"
 MONGODB_PORT = 27017
 HTTP_PORT = 8000
+#: Where an OpenTelemetry collector receives OTLP/HTTP: its namespace (egress is allowed to
+#: it) and port. The endpoint itself is empty (tracing off) until an overlay sets it.
+OTLP_NAMESPACE = "observability"
+OTLP_HTTP_PORT = 4318
 PART_OF = "msa"
 PROVIDER_PREFIX = "provider:"
 

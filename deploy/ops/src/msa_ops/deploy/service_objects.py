@@ -13,6 +13,9 @@ from msa_ops.deploy.naming import (
     KAFKA_PORT,
     MONGODB_POD_LABEL,
     MONGODB_PORT,
+    OTLP_HTTP_PORT,
+    OTLP_NAMESPACE,
+    PART_OF,
     SCHEDULER,
     labels,
     selector,
@@ -39,6 +42,11 @@ def config_map(service: str) -> Manifest:
         "LOG_JSON": "true",
         "AUTH_ISSUER": "msa",
         "MSA_CITY_TIME_ZONE": "Europe/Berlin",
+        # traces: off while the endpoint is empty; an overlay names the collector
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "",
+        "OTEL_SERVICE_NAME": service,
+        "OTEL_RESOURCE_ATTRIBUTES": f"service.namespace={PART_OF}",
+        "OTEL_TRACES_SAMPLER": "parentbased_always_on",
     }
     if service != SCHEDULER:
         data["MONGODB_DATABASE"] = f"msa_{service}"
@@ -75,7 +83,8 @@ def _tcp(port: int) -> dict[str, Any]:
 
 def network_policy(name: str) -> Manifest:
     """Ingress on the HTTP port only (probes, Prometheus, the Ingress controller); egress to
-    Kafka, MongoDB (not for the scheduler, which keeps no database) and DNS."""
+    Kafka, MongoDB (not for the scheduler, which keeps no database), the OpenTelemetry
+    collector's OTLP/HTTP port in its namespace, and DNS."""
     dns = {
         "to": [{
             "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}},
@@ -84,6 +93,9 @@ def network_policy(name: str) -> Manifest:
         "ports": [{"protocol": "UDP", "port": 53}, _tcp(53)],
     }  # fmt: skip
     kafka = {"strimzi.io/cluster": KAFKA_CLUSTER, "strimzi.io/kind": "Kafka"}
+    collectors = {"kubernetes.io/metadata.name": OTLP_NAMESPACE}
+    otlp = {"to": [{"namespaceSelector": {"matchLabels": collectors}}],
+            "ports": [_tcp(OTLP_HTTP_PORT)]}  # fmt: skip
     spec = {
         "podSelector": {"matchLabels": selector(name)},
         "policyTypes": ["Ingress", "Egress"],
@@ -91,6 +103,7 @@ def network_policy(name: str) -> Manifest:
         "egress": [
             {"to": [{"podSelector": {"matchLabels": kafka}}], "ports": [_tcp(KAFKA_PORT)]},
             *_store_egress(name),
+            otlp,
             dns,
         ],
     }  # fmt: skip

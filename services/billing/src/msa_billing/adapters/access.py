@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from msa_contracts.events import AccessRequested
-from msa_kit.access import sent_about
+from msa_kit.access_requests import sent_about
 from msa_kit.processing import Context
 
 from msa_billing.adapters.mongo import Db
@@ -17,7 +17,7 @@ INVOICE_HEADER = ("_id", "number", "provider_id", "period", "issued_on")
 
 
 class MongoAccess:
-    """``msa_kit.access.Collect`` over billing's database."""
+    """``msa_kit.access_requests.Collect`` over billing's database."""
 
     def __init__(self, db: Db) -> None:
         self._db = db

@@ -9,10 +9,14 @@ from pydantic import BaseModel
 
 
 class Cause(BaseModel):
-    """The record an answer answers: its CloudEvents id and correlation id."""
+    """The record an answer answers: its CloudEvents id and correlation id, and the trace
+    its handling belonged to (W3C ``traceparent``/``tracestate``), which a later answer
+    continues."""
 
     event_id: str
     correlation_id: str
+    traceparent: str | None = None
+    tracestate: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,4 +45,9 @@ class Deps:
 
 
 def cause_of(ctx: Context) -> Cause:
-    return Cause(event_id=ctx.envelope.id, correlation_id=ctx.envelope.correlation_id)
+    trace = ctx.trace
+    return Cause(
+        event_id=ctx.envelope.id, correlation_id=ctx.envelope.correlation_id,
+        traceparent=trace.traceparent if trace else None,
+        tracestate=trace.tracestate if trace else None,
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from msa_casework.adapters.mongo_reader import Db
 
 
 class MongoAccess:
-    """``msa_kit.access.Collect`` over casework's database."""
+    """``msa_kit.access_requests.Collect`` over casework's database."""
 
     def __init__(self, db: Db) -> None:
         self._db = db

@@ -8,7 +8,7 @@ from msa_contracts import topics
 from msa_contracts.envelope import InvalidMessage
 from msa_contracts.events import ProviderReportRejected
 from msa_contracts.topics import Catalogue, Topic
-from msa_kit.access import Collect, access_consumer
+from msa_kit.access_requests import Collect, access_consumer
 from msa_kit.consumers import Consumer
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Subscription

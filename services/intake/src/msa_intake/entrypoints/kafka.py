@@ -54,7 +54,7 @@ def consumers(
             result = await handlers.register_arrival(units.bind(ctx), command, deps)
         except Rejected as exc:
             raise Unprocessable(exc.code, exc.message) from exc
-        log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
+        log.debug("notice handled", person_ref=result.person_ref, new_person=result.created)
 
     async def on_case_event(ctx: Context) -> None:
         if not isinstance(ctx.event, CaseFileExpired):

@@ -22,7 +22,7 @@ from msa_kit.logging import get_logger
 from msa_kit.outbox import OUTBOX
 from msa_kit.processing import Context, Subscription
 
-log = get_logger("msa_kit.access")
+log = get_logger("msa_kit.access_requests")
 #: What the service holds about ``person_ref``, as JSON-ready data (dates may be objects),
 #: read in the record's transaction (``ctx.session``).
 Collect = Callable[[Context, AccessRequested], Awaitable[dict[str, Any]]]
