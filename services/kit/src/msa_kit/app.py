@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from msa_kit.health import Check, health_router
+from msa_kit.http_metrics import HttpMetrics
 from msa_kit.problems import install_problem_handlers
 
 
@@ -18,7 +19,7 @@ def service_app(
     checks: dict[str, Check], routers: Sequence[APIRouter] = (), **fastapi_args: Any,
 ) -> FastAPI:  # fmt: skip
     """``start`` runs before the first request, ``stop`` after the last; ``/readyz`` answers
-    200 only while every check in ``checks`` does."""
+    200 only while every check in ``checks`` does; every request is measured (HttpMetrics)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -30,6 +31,7 @@ def service_app(
 
     app = FastAPI(lifespan=lifespan, title=title, **fastapi_args)
     install_problem_handlers(app)
+    app.add_middleware(HttpMetrics)
     app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)
