@@ -67,7 +67,7 @@ async def test_requests_count_by_route_template_and_status_never_by_raw_path(pre
     assert timed("GET", route) == 3
     scrape = (await call(api, "GET", "/metrics")).text
     assert f'route="{route}"' in scrape
-    assert "C-1" not in scrape and "missing" not in scrape
+    assert f"{prefix}/cases/C-1" not in scrape and f"{prefix}/cases/missing" not in scrape
 
 
 async def test_a_handler_that_raises_counts_as_a_500(prefix: str) -> None:
