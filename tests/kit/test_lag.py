@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 from msa_contracts.events import PersonDeparted
 from msa_contracts.namespace import Namespace
 from msa_kit.lag import LagMonitor, broker_consumers, measure
@@ -150,3 +150,48 @@ async def test_lag_of_a_partition_with_unconsumed_records_goes_up_then_back_to_z
         released.set()
         await runtime.stop()
     assert lag(group, topic, 0) is None, "a stopped consumer reports no partitions"
+
+
+@pytest.mark.integration
+async def test_a_transactional_topic_consumed_to_its_end_shows_at_most_its_last_marker(
+    infra: Any, service: str, batch_max: int
+) -> None:
+    """The clock topic is written in transactions, whose commit markers take offsets too.
+    Batched consumption commits past the last marker (lag 0); one record at a time commits
+    the record, and the marker after the last one stays counted until the next record comes
+    (lag 1, steady: never a growing lag)."""
+    topic = unique("t-txlag")
+    await service_topics(infra.kafka_bootstrap, service, topic)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infra.kafka_bootstrap, transactional_id=unique("tx"),
+        enable_idempotence=True,
+    )  # fmt: skip
+    await producer.start()
+    try:
+        for n in range(2):
+            rec = record_of(departed(n))
+            async with producer.transaction():
+                await producer.send(topic, rec.value, key=rec.key, headers=list(rec.headers))
+    finally:
+        await producer.stop()
+    settings = KitSettings(
+        service_name=service, kafka_bootstrap_servers=infra.kafka_bootstrap,
+        mongodb_uri=infra.mongodb_uri, processing_batch_max=batch_max, graceful_timeout_s=5,
+        metrics_lag_interval_s=0.2,
+    )  # fmt: skip
+    runtime, handled = ServiceRuntime(settings), []
+
+    async def count(ctx: Context) -> None:
+        handled.append(ctx.envelope.id)
+
+    allowed = {PersonDeparted.ce_type()}
+    runtime.subscribe([topic], Subscription(count, allowed_types=allowed), title="tx-lag")
+    await runtime.start()
+    try:
+        await wait_for(holds(lambda: len(handled) == 2), timeout_s=30)
+        marker = 0 if batch_max > 1 else 1
+        await wait_for(holds(lambda: lag(settings.consumer_group, topic, 0) == marker), 10)
+        await asyncio.sleep(1.0)  # and it stays there
+        assert lag(settings.consumer_group, topic, 0) == marker
+    finally:
+        await runtime.stop()
