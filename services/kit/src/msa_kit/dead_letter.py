@@ -44,6 +44,11 @@ class DeadLetter:
         return cls(record, service, "handler-failed", reason, attempts)
 
 
+def count_dead_letter(letter: DeadLetter) -> None:
+    """Count a dead letter once its transaction committed (by source topic and code)."""
+    DEAD_LETTERS.labels(letter.record.topic, letter.code).inc()
+
+
 def dead_letter_outgoing(letter: DeadLetter, now: datetime) -> RawOutgoing:
     """The dead-letter record for the service's dead-letter topic."""
     rec = letter.record
@@ -60,7 +65,6 @@ def dead_letter_outgoing(letter: DeadLetter, now: datetime) -> RawOutgoing:
     letter_id = f"dlq-{uuid.uuid4()}"
     meta["dlq_id"] = letter_id  # consumers of the dead-letter topic drop relay duplicates by it
     original = [(k, v) for k, v in rec.headers if not k.startswith("dlq_")]
-    DEAD_LETTERS.labels(letter.code).inc()
     return RawOutgoing(
         topic=dead_letter_topic(letter.service),
         key=rec.key or b"",

@@ -29,7 +29,7 @@ from msa_contracts.events import Event
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
-from msa_kit.dead_letter import DeadLetter, dead_letter_outgoing
+from msa_kit.dead_letter import DeadLetter, count_dead_letter, dead_letter_outgoing
 from msa_kit.inbox import AlreadyProcessed, Inbox
 from msa_kit.logging import get_logger
 from msa_kit.metrics import HANDLE_SECONDS, INFRA_RETRIES, MESSAGES
@@ -321,6 +321,7 @@ class Processor:
         except AlreadyProcessed:
             return "duplicate"
         self._on_commit()
+        count_dead_letter(letter)
         log.warning("dead-lettered", code=letter.code, reason=letter.reason)
         return outcome
 

@@ -31,6 +31,7 @@ from msa_kit.logging import get_logger
 from msa_kit.metrics import OUTBOX_PARKED, OUTBOX_PENDING, OUTBOX_PUBLISHED
 from msa_kit.mongo import id_chunks
 from msa_kit.outbox import OUTBOX, topics_of
+from msa_kit.outbox_age import PENDING, OldestUnsent, oldest_pending_order
 
 log = get_logger("msa_kit.relay")
 #: Errors no retry can fix: the record is parked (kept, flagged, alerted on) instead.
@@ -72,12 +73,14 @@ class OutboxRelay:
         self._pruned_at = datetime.min.replace(tzinfo=UTC)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.oldest = OldestUnsent()
 
     def notify(self) -> None:
         """Something was just committed to the outbox: publish without waiting for a poll."""
         self._wake.set()
 
     def start(self) -> None:
+        self.oldest.export()
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self) -> None:
@@ -96,14 +99,10 @@ class OutboxRelay:
         Queuing stops at the first record that fails to queue, so no later record of its
         key overtakes it.
         """
-        docs = await (
-            self._outbox.find({"published": False, "parked": {"$ne": True}})
-            .sort("order", 1)
-            .limit(self._batch)
-            .to_list()
-        )
+        docs = await self._outbox.find(PENDING).sort("order", 1).limit(self._batch).to_list()
+        self.oldest.saw(docs[0]["order"] if docs else None)
+        OUTBOX_PENDING.set(len(docs))
         if not docs:
-            OUTBOX_PENDING.set(0)
             return 0
         queued: list[tuple[dict[str, Any], list[asyncio.Future[Any]]]] = []
         for d in docs:
@@ -169,6 +168,8 @@ class OutboxRelay:
                 if await self._hold_lease():
                     published = await self.publish_pending()
                     await self._prune_due()
+                else:  # another instance publishes; what it leaves pending shows here too
+                    self.oldest.saw(await oldest_pending_order(self._outbox))
                 backoff = self._poll_s
             except asyncio.CancelledError:
                 raise

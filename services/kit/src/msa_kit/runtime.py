@@ -22,6 +22,7 @@ from msa_kit.commit import Commit
 from msa_kit.consumers import Consumer
 from msa_kit.inbox import Inbox
 from msa_kit.kafka import Batching, make_broker, make_producer, subscribe
+from msa_kit.lag import LagMonitor, broker_consumers
 from msa_kit.logging import get_logger
 from msa_kit.mongo import connect, ping
 from msa_kit.oidc import OidcOptions, OidcVerifier
@@ -91,6 +92,10 @@ class ServiceRuntime:
             self.processor, self.client, self.inbox, self.outbox,
             service=self.service, clock=clock, on_commit=self.relay.notify,
         )  # fmt: skip
+        self.lag = LagMonitor(
+            broker_consumers(self.broker), interval_s=settings.metrics_lag_interval_s,
+            namespace=settings.namespace,
+        )  # fmt: skip
         self.startup_hooks: list[Hook] = []
         self.shutdown_hooks: list[Hook] = []
 
@@ -118,6 +123,7 @@ class ServiceRuntime:
         await self.producer.start()
         self.relay.start()
         await self.broker.start()
+        self.lag.start()
         log.info("service started", service=self.service)
 
     async def stop(self) -> None:
@@ -130,6 +136,7 @@ class ServiceRuntime:
         the inbox). The step that was stuck is logged with its bound."""
         log.info("service stopping", service=self.service)
         bound = self.settings.graceful_timeout_s
+        await _step("consumer lag", self.lag.stop(), bound)
         # the broker first waits up to ``bound`` for handlers in flight, then closes consumers
         await _step("consumers", self.broker.stop(), 2 * bound)
         await _step("relay", self.relay.stop(), bound)

@@ -51,6 +51,11 @@ class KitSettings(BaseSettings):
         default=24 * 3600.0, ge=0, description="how long published outbox records are kept"
     )
     graceful_timeout_s: float = Field(default=15.0, gt=0)
+    metrics_lag_interval_s: float = Field(
+        default=15.0, ge=0,
+        description="how often the consumers' lag is measured for /metrics (one ListOffsets "
+        "and one OffsetFetch per partition each time); 0: not measured",
+    )  # fmt: skip
     kafka_linger_ms: int = Field(default=5, ge=0)
     kafka_compression: Literal["gzip"] | None = Field(
         default=None, description="relay's compression; gzip needs no extra library"

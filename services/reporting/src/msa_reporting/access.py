@@ -22,8 +22,9 @@ STATEMENT = (
 
 
 class StoredEventsAccess:
-    """``msa_kit.access_requests.Collect`` over reporting's stored input events (two passes over them:
-    the person's cases first, then every event naming the person or one of those cases)."""
+    """``msa_kit.access_requests.Collect`` over reporting's stored input events (two passes
+    over them: the person's cases first, then every event naming the person or one of
+    those cases)."""
 
     def __init__(self, store: Store, threshold: int) -> None:
         self._store = store

@@ -15,6 +15,8 @@ SERVICES = K8S_GENERATED / "services.yaml"
 AUTOSCALING = K8S_GENERATED / "autoscaling.yaml"
 INGRESS = K8S_GENERATED / "ingress.yaml"
 JOBS = K8S_GENERATED / "jobs.yaml"
+MONITORING = K8S_GENERATED / "monitoring.yaml"
+DASHBOARD = K8S_GENERATED / "dashboards" / "msa-services.json"
 REFERENCE_DIR = Path("contracts/src/msa_contracts/reference")
 PROVIDERS_FILE = "providers.yaml"
 

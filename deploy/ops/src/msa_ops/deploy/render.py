@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import stat
+import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,10 @@ import yaml  # type: ignore[import-untyped, unused-ignore]
 from msa_contracts.topics import SERVICES, Catalogue
 
 from msa_ops.deploy import layout
+from msa_ops.deploy.alerts import prometheus_rule
 from msa_ops.deploy.autoscaling import consumers, scaled_object, trigger_authentication
 from msa_ops.deploy.compose import create_topics_script
+from msa_ops.deploy.dashboard import dashboard
 from msa_ops.deploy.ingress import ingress
 from msa_ops.deploy.jobs import job_manifests
 from msa_ops.deploy.kafka import kafka_topics, kafka_users
@@ -38,6 +42,27 @@ class _Dumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+class Block(str):
+    """Text dumped as a literal block (``|-``), in the line breaks it has."""
+
+
+def _block(dumper: yaml.SafeDumper, text: Block) -> yaml.Node:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style="|")
+
+
+_Dumper.add_representer(Block, _block)
+
+
+def rule_documents(rule: dict[str, Any]) -> list[dict[str, Any]]:
+    """The PrometheusRule with each expression broken at spaces into lines of yamllint's
+    length (PromQL ignores the line breaks)."""
+    for group in rule["spec"]["groups"]:
+        for r in group["rules"]:
+            lines = textwrap.wrap(r["expr"], 96, break_long_words=False, break_on_hyphens=False)
+            r["expr"] = Block("\n".join(lines))
+    return [rule]
 
 
 def yaml_documents(docs: Iterable[dict[str, Any]], what: str) -> str:
@@ -83,6 +108,10 @@ def rendered(cat: Catalogue) -> dict[Path, str]:
             job_manifests(),
             "Nightly backups; restores and reporting's rebuild (suspended templates).",
         ),
+        layout.MONITORING: yaml_documents(
+            rule_documents(prometheus_rule()), "The city's day (recording rules) and the alerts."
+        ),
+        layout.DASHBOARD: json.dumps(dashboard(), indent=2, ensure_ascii=False) + "\n",
         layout.COMPOSE_TOPICS: create_topics_script(cat),
     }
 
