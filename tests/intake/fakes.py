@@ -29,6 +29,7 @@ class State:
     index: dict[str, str] = field(default_factory=dict)
     keys: dict[str, bytes] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    holders: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -92,6 +93,25 @@ class FakeAudit:
         return list(reversed(found))[:limit]
 
 
+class FakeHolders:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def assign(self, case_id: str, person_ref: str, provider_id: str) -> None:
+        self._s.holders[case_id] = (person_ref, provider_id)
+
+    async def move(self, case_id: str, provider_id: str | None) -> None:
+        if case_id in self._s.holders:
+            self._s.holders[case_id] = (self._s.holders[case_id][0], provider_id)
+
+    async def close(self, case_id: str) -> None:
+        self._s.holders.pop(case_id, None)
+
+    async def holder_of(self, person_ref: str) -> str | None:
+        held = (p for ref, p in self._s.holders.values() if ref == person_ref and p)
+        return next(held, None)
+
+
 @dataclass
 class FakeUnit:
     now: datetime
@@ -103,6 +123,7 @@ class FakeUnit:
         self.index = FakeIndex(self.state)
         self.keys = FakeKeys(self.state)
         self.audit = FakeAudit(self.state)
+        self.holders = FakeHolders(self.state)
 
     def emit(self, event: Event) -> None:
         self.emitted.append(event)

@@ -12,7 +12,7 @@ from typing import Any, cast
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from msa_contracts.envelope import Envelope, Record, encode
-from msa_contracts.events import IdentityPayload, PersonAllocated
+from msa_contracts.events import Event, IdentityPayload, PersonAllocated
 from msa_contracts.sealing import seal_identity
 from msa_intake.keys import LocalKeyPaths
 from msa_intake.settings import IntakeSettings
@@ -64,13 +64,13 @@ def record(event: PersonAllocated, event_id: str | None = None) -> Record:
     return encode(event, event_id=event_id or str(uuid.uuid4()), source="/allocation", time=NOW)
 
 
-def context(event: PersonAllocated, now: datetime = NOW) -> Context:
+def context(event: Event, now: datetime = NOW, topic: str = "msa.allocation.notices") -> Context:
     """What the kit hands a handler for a consumed record (no real session: fakes ignore it)."""
     envelope = Envelope(
         event=event, id=str(uuid.uuid4()), type=event.ce_type(), source="/allocation",
         time=now, subject=event.subject(), correlation_id="corr-1", causation_id=None,
     )  # fmt: skip
-    raw = RawRecord("msa.allocation.notices", 0, 0, event.subject().encode(), b"{}", ())
+    raw = RawRecord(topic, 0, 0, event.subject().encode(), b"{}", ())
     return Context(envelope, raw, cast(Any, None), now, None)
 
 
@@ -94,11 +94,13 @@ class Issuer:
         )  # fmt: skip
         return cls(private.decode(), public)
 
-    def token(self, role: Role, *, subject: str = "", expired: bool = False) -> str:
+    def token(
+        self, role: Role, *, subject: str = "", expired: bool = False, provider: str = "caritas"
+    ) -> str:
         now = datetime.now(UTC) - (timedelta(hours=9) if expired else timedelta(0))
         return issue_token(
             self.private_pem, issuer=ISSUER, subject=subject or f"{role.value}-1", role=role,
-            now=now, provider_id="caritas" if role is Role.PROVIDER else None,
+            now=now, provider_id=provider if role is Role.PROVIDER else None,
         )  # fmt: skip
 
     def headers(self, role: Role, **kwargs: Any) -> dict[str, str]:

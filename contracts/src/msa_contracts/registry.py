@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from msa_contracts.events import ALL_EVENTS, Event
+from msa_contracts.events import ALL_EVENTS, UPCASTERS, Event
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -54,4 +54,4 @@ def _split(ce_type: str) -> tuple[str | None, int | None]:
     return parts[1], int(parts[2][1:])
 
 
-DEFAULT_REGISTRY = Registry()
+DEFAULT_REGISTRY = Registry(upcasters=UPCASTERS)

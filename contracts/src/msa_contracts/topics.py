@@ -142,7 +142,8 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
            ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting")),
     Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
-          "approvals.", "case_id", 6, CASE_FEED, ("casework",), ("billing", "reporting")),
+          "approvals.", "case_id", 6, CASE_FEED, ("casework",),
+          ("billing", "reporting", "intake")),
     Topic(LEDGER, "Accepted hours, budget thresholds and invoices.",
           "case_id (hours, budgets) or provider_id (invoices)", 6,
           (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected),

@@ -1,5 +1,8 @@
 """Every event that crosses a service or provider boundary, and their registry."""
 
+from collections.abc import Callable
+from typing import Any
+
 from msa_contracts.events.base import Event, Part
 from msa_contracts.events.billing import (
     BudgetThresholdReached,
@@ -21,6 +24,7 @@ from msa_contracts.events.cases import (
     ModuleChanged,
     ProviderReportRejected,
     ReferralRecorded,
+    case_assigned_v1_to_v2,
 )
 from msa_contracts.events.clock import DayStarted
 from msa_contracts.events.intake import (
@@ -32,6 +36,7 @@ from msa_contracts.events.intake import (
     PersonRelocated,
     ResidenceStatusChanged,
     SealedIdentity,
+    arrival_registered_v1_to_v2,
 )
 from msa_contracts.events.parts import REASON_CODE, Goal, Reason, reason
 from msa_contracts.events.plans import (
@@ -99,9 +104,16 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DayStarted,
 )
 
+#: (event name, old version) -> the step that turns its body into the next version's
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
+    ("ArrivalRegistered", 1): arrival_registered_v1_to_v2,
+    ("CaseAssigned", 1): case_assigned_v1_to_v2,
+}
+
 __all__ = [
     "ALL_EVENTS",
     "REASON_CODE",
+    "UPCASTERS",
     "ArrivalRegistered",
     "BudgetThresholdReached",
     "CaseAssessed",

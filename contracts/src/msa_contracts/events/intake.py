@@ -8,7 +8,7 @@ pseudonymous person reference and what other services' tasks need.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -72,7 +72,14 @@ class PersonAllocated(Event):
 
 
 class ArrivalRegistered(Event):
-    """Intake registered a new person (once per person, whichever door they came through)."""
+    """Intake registered a new person (once per person, whichever door they came through).
+
+    Version 2 carries no vulnerabilities: special categories (health, pregnancy, trauma,
+    violence) stay encrypted in intake, and the provider holding the case reads them
+    through intake's audited API. ``unaccompanied_minor`` is what casework decides with
+    (no mentor match); it is no special category (Art. 9 DSGVO)."""
+
+    schema_version: ClassVar[int] = 2
 
     person_ref: PersonRef
     allocated_on: date
@@ -85,10 +92,19 @@ class ArrivalRegistered(Event):
     status_valid_from: date
     district: District
     accommodation_type: AccommodationType
-    vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
+    unaccompanied_minor: bool
 
     def subject(self) -> str:
         return self.person_ref
+
+
+def arrival_registered_v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried ``vulnerabilities`` in clear: keep only whether the person is an
+    unaccompanied minor, and drop the rest, so no reader keeps special categories."""
+    body = dict(body)
+    listed = body.pop("vulnerabilities", None) or []
+    body["unaccompanied_minor"] = Vulnerability.UNACCOMPANIED_MINOR.value in listed
+    return body
 
 
 class ResidenceStatusChanged(Event):

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 from msa_kit.consumers import Consumer
+from msa_kit.logging import get_logger
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, Vault
+from msa_intake.adapters.migrations import seal_clear_vulnerabilities
 from msa_intake.adapters.stores import ensure_indexes
 from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
@@ -22,6 +24,13 @@ from msa_intake.handlers import Deps
 from msa_intake.keys import IntakeKeys
 from msa_intake.ports import Units
 from msa_intake.settings import IntakeSettings
+
+log = get_logger("msa_intake.bootstrap")
+
+
+async def _migrated(migration: Awaitable[int]) -> None:
+    if changed := await migration:
+        log.info("sealed clear vulnerabilities of stored persons", persons=changed)
 
 
 def new_person_ref() -> str:
@@ -63,13 +72,18 @@ def build(
     """Assemble intake from ``settings``; keys default to the files the settings name."""
     keys = keys or IntakeKeys.from_settings(settings)
     runtime = runtime or ServiceRuntime(settings, clock=clock)
+    vault = vault or Vault()
     if units is None:
+        wrapper = KeyWrapper(keys.master_key)
         units = MongoUnits(
             runtime, keys_database=settings.keys_database,
-            wrapper=KeyWrapper(keys.master_key), topic=settings.intake_persons_topic,
+            wrapper=wrapper, topic=settings.intake_persons_topic,
         )  # fmt: skip
-        db = runtime.db
+        db, keys_db = runtime.db, runtime.client[settings.keys_database]
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
+        runtime.startup_hooks.append(
+            lambda: _migrated(seal_clear_vulnerabilities(db, keys_db, wrapper, vault))
+        )
         if settings.trims_notices:
             trimmer = NoticeTrimmer.on_broker(
                 topic=settings.namespace.topic(settings.intake_notices_topic),
@@ -79,8 +93,10 @@ def build(
             )  # fmt: skip
             runtime.startup_hooks.append(trimmer.start)
             runtime.shutdown_hooks.append(trimmer.stop)
-    deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
+    deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault)
     opener = open_identity or IdentityOpener(keys.private_keys)
-    subscribed = consumers(settings.intake_notices_topic, units, deps, opener)
+    subscribed = consumers(
+        settings.intake_notices_topic, settings.intake_cases_topic, units, deps, opener
+    )
     runtime.subscribe_all(subscribed)
     return Intake(settings, runtime, units, deps, subscribed)

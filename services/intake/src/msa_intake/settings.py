@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from msa_contracts.topics import NOTICES, PERSONS, consumer_group
+from msa_contracts.topics import CASES, NOTICES, PERSONS, consumer_group
 from msa_kit.settings import KitSettings
 from pydantic import Field
 
@@ -13,6 +13,7 @@ class IntakeSettings(KitSettings):
     service_name: str = "intake"
     intake_notices_topic: str = NOTICES
     intake_persons_topic: str = PERSONS
+    intake_cases_topic: str = CASES
     intake_keys_database: str = Field(
         default="", description="database of the per-person data keys; default <database>_keys"
     )

@@ -43,9 +43,18 @@ class Vault:
     the associated data binds a ciphertext to its person and field, so none can be moved."""
 
     def seal(
-        self, key: bytes, ref: str, identity: IdentityPayload, languages: Iterable[str]
+        self,
+        key: bytes,
+        ref: str,
+        identity: IdentityPayload,
+        languages: Iterable[str],
+        vulnerabilities: Iterable[str] = (),
     ) -> Sealed:
         values: dict[str, Any] = identity.model_dump(mode="json") | {"languages": list(languages)}
+        return self.seal_fields(key, ref, values | {"vulnerabilities": list(vulnerabilities)})
+
+    def seal_fields(self, key: bytes, ref: str, values: Mapping[str, Any]) -> Sealed:
+        """Each value (JSON) under its own ciphertext; None values are left out."""
         return {
             name: _seal(key, json.dumps(value).encode(), f"{ref}/{name}")
             for name, value in values.items()

@@ -16,7 +16,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_intake.adapters.crypto import KeyWrapper
 from msa_intake.adapters.keystore import MongoKeyStore
-from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
+from msa_intake.adapters.stores import (
+    MongoAuditLog,
+    MongoCaseHolders,
+    MongoIdentityIndex,
+    MongoPersonStore,
+)
 
 T = TypeVar("T")
 
@@ -28,6 +33,7 @@ class MongoUnit:
     index: MongoIdentityIndex
     keys: MongoKeyStore
     audit: MongoAuditLog
+    holders: MongoCaseHolders
     emit_to: Callable[[Event], None]
 
     def emit(self, event: Event) -> None:
@@ -68,5 +74,6 @@ class MongoUnits:
             index=MongoIdentityIndex(db, session),
             keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
             audit=MongoAuditLog(db, session),
+            holders=MongoCaseHolders(db, session),
             emit_to=emit,
         )

@@ -30,7 +30,13 @@ class Arrival(BaseModel):
     status_valid_from: date
     district: District
     accommodation_type: AccommodationType
+    #: special categories among them (health, pregnancy, trauma, violence): sealed under the
+    #: person's key like the identity, never published
     vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
+
+    @property
+    def unaccompanied_minor(self) -> bool:
+        return Vulnerability.UNACCOMPANIED_MINOR in self.vulnerabilities
 
     @classmethod
     def from_notice(cls, notice: PersonAllocated) -> Arrival:

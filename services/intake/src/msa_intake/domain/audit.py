@@ -10,7 +10,14 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 Purpose = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)]
 AuditAction = Literal["read", "identity-match", "erase"]
 PersonalField = Literal[
-    "family_name", "given_names", "date_of_birth", "nationality", "phone", "email", "languages"
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "phone",
+    "email",
+    "languages",
+    "vulnerabilities",
 ]
 PERSONAL_FIELDS: tuple[PersonalField, ...] = get_args(PersonalField)
 

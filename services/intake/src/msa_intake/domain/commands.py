@@ -66,3 +66,14 @@ class Disclose:
     actor: Actor
     purpose: str
     fields: tuple[PersonalField, ...]
+
+
+@dataclass(frozen=True)
+class DiscloseVulnerabilities:
+    """Read a person's vulnerabilities (special categories) for a stated purpose; a provider
+    (``provider_id``) only while it holds the person's case."""
+
+    person_ref: str
+    actor: Actor
+    purpose: str
+    provider_id: str | None = None

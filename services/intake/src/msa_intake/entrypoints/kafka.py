@@ -1,13 +1,21 @@
 """Kafka subscriptions: the allocation notices, each ``PersonAllocated`` registering (or
-recognising) a person."""
+recognising) a person; and casework's case feed, for who holds each person's case."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import structlog
-from msa_contracts.events import IdentityPayload, PersonAllocated, SealedIdentity
-from msa_kit.consumers import Consumer
+from msa_contracts.events import (
+    CaseAssigned,
+    CaseClosed,
+    CaseReassigned,
+    IdentityPayload,
+    PersonAllocated,
+    SealedIdentity,
+)
+from msa_contracts.topics import CASE_FEED
+from msa_kit.consumers import Consumer, EventRouter
 from msa_kit.logging import get_logger
 from msa_kit.processing import Context, Subscription, Unprocessable
 
@@ -22,9 +30,29 @@ log = get_logger("msa_intake.notices")
 Opener = Callable[[SealedIdentity], IdentityPayload]
 
 
-def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> list[Consumer]:
-    """What intake consumes: the ``notices`` topic. Rejections (unreadable identity,
-    implausible data) are dead-lettered at once."""
+async def _assigned(units: Units, ctx: Context) -> None:
+    await handlers.case_assigned(units.bind(ctx), ctx.expect(CaseAssigned))
+
+
+async def _reassigned(units: Units, ctx: Context) -> None:
+    await handlers.case_reassigned(units.bind(ctx), ctx.expect(CaseReassigned))
+
+
+async def _closed(units: Units, ctx: Context) -> None:
+    await handlers.case_closed(units.bind(ctx), ctx.expect(CaseClosed))
+
+
+#: the case feed's other events (plans, goals, approvals) do not concern intake
+CASE_ROUTES: EventRouter[Units] = EventRouter(
+    {CaseAssigned: _assigned, CaseReassigned: _reassigned, CaseClosed: _closed}, unknown="skip"
+)
+
+
+def consumers(
+    notices: str, cases: str, units: Units, deps: Deps, open_identity: Opener
+) -> list[Consumer]:
+    """What intake consumes: the ``notices`` topic (rejections, such as an unreadable
+    identity or implausible data, are dead-lettered at once) and the ``cases`` topic."""
 
     async def on_notice(ctx: Context) -> None:
         notice = ctx.expect(PersonAllocated)
@@ -38,5 +66,12 @@ def consumers(notices: str, units: Units, deps: Deps, open_identity: Opener) -> 
             raise Unprocessable(exc.code, exc.message) from exc
         log.info("notice handled", person_ref=result.person_ref, new_person=result.created)
 
-    subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
-    return [Consumer("intake-allocation-notices", (notices,), subscription)]
+    async def on_case(ctx: Context) -> None:
+        await CASE_ROUTES(units, ctx)
+
+    notice_subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
+    case_subscription = Subscription(on_case, allowed_types={k.ce_type() for k in CASE_FEED})
+    return [
+        Consumer("intake-allocation-notices", (notices,), notice_subscription),
+        Consumer("intake-case-holders", (cases,), case_subscription),
+    ]
