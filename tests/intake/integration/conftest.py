@@ -22,12 +22,13 @@ from tests.kit.support import Tail, create_topics, unique
 @pytest.fixture(scope="session")
 async def running(infra: Any, intake_keys: LocalKeyPaths, issuer: Issuer) -> AsyncIterator[Running]:
     service = unique("intake")
-    notices, persons = unique("t-notices"), unique("t-persons")
-    await create_topics(infra.kafka_bootstrap, notices, persons, partitions=3)
+    notices, persons, cases = unique("t-notices"), unique("t-persons"), unique("t-cases")
+    await create_topics(infra.kafka_bootstrap, notices, persons, cases, partitions=3)
     await create_topics(infra.kafka_bootstrap, dead_letter_topic(service))
     config = settings(
         intake_keys, issuer, service_name=service, intake_notices_topic=notices,
-        intake_persons_topic=persons, kafka_bootstrap_servers=infra.kafka_bootstrap,
+        intake_persons_topic=persons, intake_cases_topic=cases,
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
         mongodb_uri=infra.mongodb_uri,
     )  # fmt: skip
     intake = build(config)

@@ -15,12 +15,14 @@ from msa_contracts.events import (
     CaseClosed,
     CaseReassigned,
     Event,
+    PersonAllocatedV1,
     reason,
 )
 from msa_contracts.topics import CASES
 from msa_intake.bootstrap import Intake
 from msa_intake.keys import LocalKeyPaths
 from msa_kit.auth import Role
+from msa_kit.processing import Unprocessable
 
 from tests.intake.fakes import FakeUnits
 from tests.intake.support import Issuer, context, identity, notice, registration_body
@@ -192,3 +194,33 @@ async def test_the_full_read_includes_them_and_the_pseudonymous_record_does_not(
     assert changed.status_code == 201, changed.text
     assert "vulnerabilities" not in changed.json()["person"]
     assert changed.json()["personal_data"] is None
+
+
+async def test_a_version_1_notice_with_clear_vulnerabilities_is_still_registered_and_sealed(
+    intake: Intake, units: FakeUnits, intake_keys: LocalKeyPaths
+) -> None:
+    v2 = notice(intake_keys, identity(3))
+    body = v2.model_dump(mode="json", exclude={"special_categories"})
+    old = PersonAllocatedV1.model_validate(body | {"vulnerabilities": ["trauma"]}, strict=False)
+    ctx = context(old)
+    await intake.consumers[0].subscription.handler(ctx)
+    [out] = ctx.emitted
+    assert isinstance(out.event, ArrivalRegistered)
+    assert b"trauma" not in out.event.model_dump_json().encode()
+    [ref] = units.state.persons
+    opened = intake.deps.vault.open(units.state.keys[ref], ref, units.state.sealed[ref],
+                                    ["vulnerabilities"])  # fmt: skip
+    assert opened == {"vulnerabilities": ["trauma"]}
+
+
+async def test_a_notice_whose_special_categories_do_not_open_is_rejected(
+    intake: Intake, units: FakeUnits, intake_keys: LocalKeyPaths
+) -> None:
+    good = notice(intake_keys, identity(4))
+    assert good.special_categories is not None
+    broken = good.special_categories.model_copy(update={"ciphertext": "AAAA"})
+    with pytest.raises(Unprocessable) as info:
+        await intake.consumers[0].subscription.handler(
+            context(good.model_copy(update={"special_categories": broken}))
+        )
+    assert info.value.code == "identity-unreadable" and units.state.persons == {}

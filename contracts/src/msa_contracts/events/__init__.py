@@ -31,11 +31,13 @@ from msa_contracts.events.intake import (
     ArrivalRegistered,
     IdentityPayload,
     PersonAllocated,
+    PersonAllocatedV1,
     PersonDeparted,
     PersonErased,
     PersonRelocated,
     ResidenceStatusChanged,
     SealedIdentity,
+    SpecialCategories,
     arrival_registered_v1_to_v2,
 )
 from msa_contracts.events.parts import REASON_CODE, Goal, Reason, reason
@@ -104,6 +106,10 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DayStarted,
 )
 
+#: superseded versions still read on input, where no upcaster can turn them into the current
+#: one (the current version of the same name wins every other look-up)
+SUPERSEDED: tuple[type[Event], ...] = (PersonAllocatedV1,)
+
 #: (event name, old version) -> the step that turns its body into the next version's
 UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
     ("ArrivalRegistered", 1): arrival_registered_v1_to_v2,
@@ -113,6 +119,7 @@ UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
 __all__ = [
     "ALL_EVENTS",
     "REASON_CODE",
+    "SUPERSEDED",
     "UPCASTERS",
     "ArrivalRegistered",
     "BudgetThresholdReached",
@@ -149,6 +156,7 @@ __all__ = [
     "ModuleChanged",
     "Part",
     "PersonAllocated",
+    "PersonAllocatedV1",
     "PersonDeparted",
     "PersonErased",
     "PersonRelocated",
@@ -161,5 +169,6 @@ __all__ = [
     "ReferralRecorded",
     "ResidenceStatusChanged",
     "SealedIdentity",
+    "SpecialCategories",
     "reason",
 ]

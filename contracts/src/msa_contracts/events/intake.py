@@ -52,8 +52,44 @@ class IdentityPayload(Part):
     email: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
+class SpecialCategories(Part):
+    """What ``PersonAllocated.special_categories`` decrypts to (the sealed-box format of
+    ``SealedIdentity``, sealed to intake's key). Never published in clear."""
+
+    vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
+
+
 class PersonAllocated(Event):
-    """The state's allocation system allocated a person to Dresden (inbound notice)."""
+    """The state's allocation system allocated a person to Dresden (inbound notice).
+
+    Version 2 carries the vulnerabilities (special categories, Art. 9 DSGVO) sealed to
+    intake's key like the identity, in ``special_categories`` (absent: none known), so that
+    neither the topic nor a dead letter holds them in clear."""
+
+    schema_version: ClassVar[int] = 2
+
+    notice_id: ExternalId
+    allocated_on: date
+    identity: SealedIdentity
+    special_categories: SealedIdentity | None = None
+    household_ref: ExternalId | None = None
+    household_size: Annotated[int, Field(ge=1, le=30)]
+    languages: Annotated[list[Language], Field(min_length=1, max_length=10)]
+    residence_status: ResidenceStatus
+    status_valid_from: date
+    district: District
+    accommodation_type: AccommodationType
+
+    def subject(self) -> str:
+        return self.notice_id
+
+
+class PersonAllocatedV1(Event):
+    """Version 1 of ``PersonAllocated``, with the vulnerabilities in clear: still accepted
+    from an allocation system that has not moved to version 2 (no upcaster can seal them),
+    never produced by this system."""
+
+    event_name: ClassVar[str] = "PersonAllocated"
 
     notice_id: ExternalId
     allocated_on: date

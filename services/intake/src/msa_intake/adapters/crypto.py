@@ -12,8 +12,8 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from msa_contracts.events import IdentityPayload, SealedIdentity
-from msa_contracts.sealing import SealError, open_sealed
+from msa_contracts.events import IdentityPayload, SealedIdentity, SpecialCategories
+from msa_contracts.sealing import SealError, open_payload, open_sealed
 
 from msa_intake.domain.errors import IdentityUnreadable
 from msa_intake.ports import Sealed
@@ -101,3 +101,12 @@ class IdentityOpener:
             return open_sealed(self._keys, sealed)
         except SealError as exc:
             raise IdentityUnreadable(f"{exc.code}: {exc.message}") from None
+
+    def special_categories(self, sealed: SealedIdentity | None) -> SpecialCategories:
+        """A notice's sealed vulnerabilities (none when it carries no box)."""
+        if sealed is None:
+            return SpecialCategories()
+        try:
+            return open_payload(self._keys, sealed, SpecialCategories)
+        except SealError as exc:
+            raise IdentityUnreadable(f"special categories: {exc.code}: {exc.message}") from None

@@ -3,7 +3,7 @@ recognising) a person; and casework's case feed, for who holds each person's cas
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 from msa_contracts.events import (
@@ -12,12 +12,14 @@ from msa_contracts.events import (
     CaseReassigned,
     IdentityPayload,
     PersonAllocated,
+    PersonAllocatedV1,
     SealedIdentity,
+    SpecialCategories,
 )
 from msa_contracts.topics import CASE_FEED
 from msa_kit.consumers import Consumer, EventRouter
 from msa_kit.logging import get_logger
-from msa_kit.processing import Context, Subscription, Unprocessable
+from msa_kit.processing import Context, Subscription, UnexpectedEvent, Unprocessable
 
 from msa_intake import handlers
 from msa_intake.domain.arrival import Arrival
@@ -27,7 +29,13 @@ from msa_intake.handlers import Deps
 from msa_intake.ports import Units
 
 log = get_logger("msa_intake.notices")
-Opener = Callable[[SealedIdentity], IdentityPayload]
+
+
+class Opener(Protocol):
+    """Opens a notice's sealed boxes with intake's private key (``IdentityOpener``)."""
+
+    def __call__(self, sealed: SealedIdentity) -> IdentityPayload: ...
+    def special_categories(self, sealed: SealedIdentity | None) -> SpecialCategories: ...
 
 
 async def _assigned(units: Units, ctx: Context) -> None:
@@ -55,12 +63,14 @@ def consumers(
     identity or implausible data, are dead-lettered at once) and the ``cases`` topic."""
 
     async def on_notice(ctx: Context) -> None:
-        notice = ctx.expect(PersonAllocated)
+        notice = ctx.event
+        if not isinstance(notice, PersonAllocated | PersonAllocatedV1):
+            raise UnexpectedEvent(f"expected PersonAllocated, got {type(notice).__name__}")
         structlog.contextvars.bind_contextvars(notice_id=notice.notice_id)
         try:
-            command = RegisterArrival(
-                open_identity(notice.identity), Arrival.from_notice(notice), "allocation-notice"
-            )
+            boxed = notice.special_categories if isinstance(notice, PersonAllocated) else None
+            arrival = Arrival.from_notice(notice, open_identity.special_categories(boxed))
+            command = RegisterArrival(open_identity(notice.identity), arrival, "allocation-notice")
             result = await handlers.register_arrival(units.bind(ctx), command, deps)
         except Rejected as exc:
             raise Unprocessable(exc.code, exc.message) from exc
@@ -69,7 +79,8 @@ def consumers(
     async def on_case(ctx: Context) -> None:
         await CASE_ROUTES(units, ctx)
 
-    notice_subscription = Subscription(on_notice, allowed_types={PersonAllocated.ce_type()})
+    notice_types = {PersonAllocated.ce_type(), PersonAllocatedV1.ce_type()}
+    notice_subscription = Subscription(on_notice, allowed_types=notice_types)
     case_subscription = Subscription(on_case, allowed_types={k.ce_type() for k in CASE_FEED})
     return [
         Consumer("intake-allocation-notices", (notices,), notice_subscription),
