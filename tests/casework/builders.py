@@ -31,7 +31,6 @@ from msa_contracts.values import (
     GoalDomain,
     Region,
     ResidenceStatus,
-    Vulnerability,
 )
 
 ALLOCATED = date(2026, 1, 15)
@@ -64,7 +63,7 @@ def arrival(
     status: ResidenceStatus = ResidenceStatus.AE_25_2,
     allocated_on: date = ALLOCATED,
     age_band: AgeBand = AgeBand.ADULT,
-    vulnerabilities: Sequence[Vulnerability] = (),
+    unaccompanied_minor: bool = False,
 ) -> ArrivalRegistered:
     return ArrivalRegistered(
         person_ref=ref or person_ref(), allocated_on=allocated_on,
@@ -72,7 +71,7 @@ def arrival(
         registered_via="allocation-notice", age_band=age_band, household_size=2,
         languages=list(languages), residence_status=status, status_valid_from=allocated_on,
         district=district, accommodation_type=AccommodationType.APARTMENT,
-        vulnerabilities=list(vulnerabilities),
+        unaccompanied_minor=unaccompanied_minor,
     )  # fmt: skip
 
 

@@ -54,7 +54,7 @@ def test_the_record_key_is_the_subject_and_headers_carry_the_attributes() -> Non
     rec = record(case_assigned(), time=datetime(2025, 3, 3, 10, 30, tzinfo=berlin_winter))
     headers = dict(rec.headers)
     assert rec.key == CASE.encode() == headers["ce_subject"]
-    assert headers["ce_type"] == b"de.dresden.msa.CaseAssigned.v1"
+    assert headers["ce_type"] == b"de.dresden.msa.CaseAssigned.v2"
     assert headers["ce_specversion"] == b"1.0"
     assert headers["content-type"] == b"application/json"
     assert headers["ce_time"] == b"2025-03-03T09:30:00Z"

@@ -39,6 +39,8 @@ def _roles(*roles: Role) -> frozenset[Role]:
 ROWS: dict[tuple[str, str], Row] = {
     ("intake", "POST /persons"): Row(_roles(Role.FRONT_DESK), body={}),
     ("intake", "GET /persons/{ref}"): Row(OFFICE, {"ref": NOBODY}, {"purpose": "check"}),
+    ("intake", "GET /persons/{ref}/vulnerabilities"): Row(
+        _roles(Role.CASEWORKER, Role.PROVIDER), {"ref": NOBODY}, {"purpose": "check"}),
     ("intake", "POST /persons/{ref}/status-changes"): Row(
         OFFICE, {"ref": NOBODY}, body={"status": "ae-25-2", "valid_from": "2026-04-01"}),
     ("intake", "POST /persons/{ref}/relocations"): Row(OFFICE, {"ref": NOBODY}, body={

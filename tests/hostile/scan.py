@@ -1,6 +1,7 @@
 """Look for a person's personal data everywhere a run left data: every record of every topic
 (key, value, headers; dead-letter topics included), every document of the run's databases,
-and the services' logs. Values are searched as bytes in the forms they could take."""
+and the services' logs. Values are searched as bytes in the forms they could take: the
+identity's (``needles``) and the special categories' (``special_needles``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from typing import Any
 
 from bson import json_util
 from msa_contracts.events import IdentityPayload, SealedIdentity
+from msa_contracts.values import Vulnerability
 from msa_ops.reading import read_to_end
+from pydantic import BaseModel
 from pymongo import AsyncMongoClient
 
 
@@ -21,6 +24,15 @@ def needles(identity: IdentityPayload) -> list[bytes]:
     values = [identity.family_name, identity.given_names, born.isoformat(),
               born.strftime("%d.%m.%Y"), identity.phone, identity.email]  # fmt: skip
     return [v.encode() for v in values if v]
+
+
+def special_needles(listed: Iterable[Vulnerability] = tuple(Vulnerability)) -> list[bytes]:
+    """Vulnerabilities (special categories) as they would appear in clear: each value as a
+    JSON string, and the field that carried them with a list in clear (an audit entry naming
+    the field read, or the field's ciphertext, is no disclosure). No event, document or log
+    holds either."""
+    fields = [b'"vulnerabilities":[', b'"vulnerabilities": [']
+    return [*fields, *(f'"{v.value}"'.encode() for v in listed)]
 
 
 def _hit(blob: bytes, wanted: Iterable[bytes]) -> bytes | None:
@@ -43,18 +55,24 @@ async def scan_sealed(
     opener: Callable[[SealedIdentity], IdentityPayload],
     wanted: list[bytes],
     prefix: str = "msa.",
+    special: Callable[[SealedIdentity], BaseModel] | None = None,
 ) -> list[str]:
-    """Every sealed identity on every topic starting with ``prefix`` (notices, dead letters),
-    opened with intake's own key: where one still reveals a value."""
+    """Every sealed identity (and, with ``special``, every sealed box of special categories)
+    on every topic starting with ``prefix`` (notices, dead letters), opened with intake's own
+    key: where one still reveals a value."""
+    openers: dict[str, Callable[[SealedIdentity], BaseModel]] = {"identity": opener}
+    if special is not None:
+        openers["special_categories"] = special
     found: list[str] = []
     for r in await read_to_end(bootstrap, prefix=prefix):
-        try:
-            sealed = SealedIdentity.model_validate(json.loads(r.value or b"")["identity"])
-            opened = opener(sealed).model_dump_json().encode()
-        except Exception:  # not a sealed identity, or one that cannot be opened: nothing read
-            continue
-        if (n := _hit(opened, wanted)) is not None:
-            found.append(f"{r.topic}@{r.partition}:{r.offset}: {n!r} (sealed)")
+        for field, opening in openers.items():
+            try:
+                sealed = SealedIdentity.model_validate(json.loads(r.value or b"")[field])
+                opened = opening(sealed).model_dump_json().encode()
+            except Exception:  # not a sealed box, or one that cannot be opened: nothing read
+                continue
+            if (n := _hit(opened, wanted)) is not None:
+                found.append(f"{r.topic}@{r.partition}:{r.offset}: {n!r} (sealed {field})")
     return found
 
 

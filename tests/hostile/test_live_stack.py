@@ -23,12 +23,14 @@ from msa_contracts.events import CaseAssigned, IdentityPayload
 from msa_contracts.reference import load_reference
 from msa_contracts.sealing import load_private_key
 from msa_contracts.topics import catalogue, dead_letter_topic
+from msa_contracts.values import Vulnerability
 from msa_intake.adapters.crypto import IdentityOpener
 from msa_kit.auth import Role
 from msa_ops.keys import ensure_local_keys
 from msa_ops.sim.run import simulate
 from msa_ops.sim.scenario import ScenarioConfig
 from msa_ops.stack import SERVICES, Stack
+from pymongo import AsyncMongoClient
 
 from tests.billing.builders import logged, tick
 from tests.casework.builders import progress
@@ -42,7 +44,14 @@ from tests.hostile.live import (
     send,
     send_event,
 )
-from tests.hostile.scan import needles, scan_databases, scan_logs, scan_sealed, scan_topics
+from tests.hostile.scan import (
+    needles,
+    scan_databases,
+    scan_logs,
+    scan_sealed,
+    scan_topics,
+    special_needles,
+)
 from tests.intake.support import notice, registration_body
 
 pytestmark = pytest.mark.integration
@@ -258,6 +267,76 @@ async def test_after_erasure_nothing_of_the_person_can_be_read_anywhere(live: Li
     assert scan_logs([p.log_path for p in live.stack.processes.values()], wanted) == []
 
 
+async def test_an_erased_persons_vulnerabilities_are_unreadable_everywhere(live: Live) -> None:
+    """Registered with special categories, assigned to a provider, read by that provider
+    (audited), erased: no topic (the provider's assignment topic included), dead letter,
+    database or log holds them in clear, and the sealed copy's key is gone."""
+    who = IdentityPayload(family_name="Sonderkategorieva", given_names="Salus Vita",
+                          date_of_birth=date(1991, 6, 13), nationality="SYR")  # fmt: skip
+    listed = [Vulnerability.PREGNANCY, Vulnerability.TRAUMA, Vulnerability.VICTIM_OF_VIOLENCE]
+    intake = live.stack["intake"].url
+    desk = {"Authorization": f"Bearer {live.keys.token(Role.FRONT_DESK)}"}
+    office = {"Authorization": f"Bearer {live.keys.token(Role.CASEWORKER)}"}
+    body = registration_body(who, vulnerabilities=[v.value for v in listed])
+    async with httpx.AsyncClient(base_url=intake, timeout=30) as http:
+        made = await http.post("/persons", json=body, headers=desk)
+        assert made.status_code == 201, made.text
+        ref = made.json()["person_ref"]
+        holder = await eventually(lambda: _assignment_of(live, ref), timeout_s=60)
+        assert holder, "the person's case was not assigned"
+        provider, topic = holder
+        as_holder = {"Authorization": f"Bearer {live.keys.token(Role.PROVIDER, provider=provider)}"}
+        other = next(p for p in ("caritas", "diakonie", "awo", "drk") if p != provider)
+        as_other = {"Authorization": f"Bearer {live.keys.token(Role.PROVIDER, provider=other)}"}
+        purpose = {"purpose": "Hilfeplanung"}
+
+        async def held() -> Any:
+            r = await http.get(f"/persons/{ref}/vulnerabilities", params=purpose,
+                               headers=as_holder)  # fmt: skip
+            return r if r.status_code == 200 else None
+
+        read = await eventually(held, timeout_s=30)  # intake follows the case feed
+        assert read and read.json()["vulnerabilities"] == [v.value for v in listed]
+        refused = await http.get(f"/persons/{ref}/vulnerabilities", params=purpose,
+                                 headers=as_other)  # fmt: skip
+        assert refused.status_code == 404
+        gone = await http.delete(f"/persons/{ref}", params={"reason": "request"}, headers=office)
+        assert gone.status_code == 200, gone.text
+        after = await http.get(f"/persons/{ref}/vulnerabilities", params=purpose,
+                               headers=as_holder)  # fmt: skip
+        assert after.status_code in (404, 410)
+    on_topic = [r for r in await read_all(live.bootstrap, [topic]) if ref.encode() in r.value]
+    assert on_topic, f"the assignment should be on {topic}"
+    await asyncio.sleep(2)  # the relay publishes PersonErased and the consumers follow
+    wanted = special_needles()
+    assert await scan_topics(live.bootstrap, wanted) == []
+    assert await scan_databases(live.mongodb_uri, live.run, wanted) == []
+    words = [v.value.encode() for v in listed]
+    assert scan_logs([p.log_path for p in live.stack.processes.values()], words) == []
+    assert await _data_keys_of(live, ref) == 0, "the sealed vulnerabilities' key survived"
+
+
+async def _assignment_of(live: Live, person_ref: str) -> tuple[str, str] | None:
+    """The provider holding the person's case and its assignment topic, once assigned."""
+    for r in await read_all(live.bootstrap, ["msa.casework.cases"]):
+        if headers_of(r).get("ce_type") == CaseAssigned.ce_type() and person_ref.encode() in (
+            r.value or b""
+        ):
+            provider = CaseAssigned.model_validate_json(r.value).provider_id
+            return provider, CATALOGUE.provider_topic(provider, "assignments")
+    return None
+
+
+async def _data_keys_of(live: Live, person_ref: str) -> int:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(live.mongodb_uri)
+    try:
+        names = [n for n in await client.list_database_names() if n.startswith(f"{live.run}_")]
+        return sum([await client[n]["data_keys"].count_documents({"_id": person_ref})
+                    for n in names])  # fmt: skip
+    finally:
+        await client.close()
+
+
 async def test_after_erasure_not_even_intakes_key_opens_the_persons_notice(
     live: Live, producer: AIOKafkaProducer
 ) -> None:
@@ -265,9 +344,13 @@ async def test_after_erasure_not_even_intakes_key_opens_the_persons_notice(
                           date_of_birth=date(1984, 2, 29), phone="+49 351 4466001")  # fmt: skip
     paths = _paths(live)
     opener = IdentityOpener({paths.key_id: load_private_key(paths.private_key.read_bytes())})
-    wanted = needles(who)
-    allocated = notice(paths, who)
+    # the value alone: notices dead-lettered by other tests stay sealed with theirs (30 days)
+    wanted = [*needles(who), b'"disability"']
+    allocated = notice(paths, who, vulnerabilities=["disability"])
     assert opener(allocated.identity).family_name == who.family_name  # the scan's key works
+    assert opener.special_categories(allocated.special_categories).vulnerabilities == [
+        Vulnerability.DISABILITY
+    ]
     sent = await send_event(producer, "msa.allocation.notices", allocated)
     await eventually(lambda: _caused(live, "msa.intake.persons", [sent]))
     persons = await read_all(live.bootstrap, ["msa.intake.persons"])
@@ -279,7 +362,9 @@ async def test_after_erasure_not_even_intakes_key_opens_the_persons_notice(
     assert gone.status_code == 200, gone.text
 
     async def unreadable() -> bool:
-        return await scan_sealed(live.bootstrap, opener, wanted) == []
+        found = await scan_sealed(live.bootstrap, opener, wanted,
+                                  special=opener.special_categories)  # fmt: skip
+        return found == []
 
     assert await eventually(unreadable, timeout_s=60), "the notice was not trimmed"
     assert await scan_databases(live.mongodb_uri, live.run, wanted) == []

@@ -62,7 +62,7 @@ def notice_record(keys: LocalKeys, plaintext: bytes) -> tuple[bytes, bytes, list
         "identity": seal(keys.intake_public.read_bytes(), keys.intake_key_id, plaintext),
         "household_size": 2, "languages": ["ar"], "residence_status": "ae-25-2",
         "status_valid_from": "2026-02-20", "district": "prohlis",
-        "accommodation_type": "apartment", "vulnerabilities": [],
+        "accommodation_type": "apartment",
     }  # fmt: skip
     event = PersonAllocated.model_validate_json(json.dumps(body))
     record = encode(event, event_id=str(uuid.uuid4()), source="/allocation", time=NOW)

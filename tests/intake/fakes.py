@@ -32,6 +32,7 @@ class State:
     audit: list[AuditEntry] = field(default_factory=list)
     access: dict[str, tuple[AccessRequest, bytes]] = field(default_factory=dict)
     chunks: dict[str, StoredChunk] = field(default_factory=dict)
+    holders: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 class FakePersons:
@@ -125,6 +126,25 @@ class FakeAccess:
         return [c for key, c in self._s.chunks.items() if key.startswith(f"{request_id}/")]
 
 
+class FakeHolders:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def assign(self, case_id: str, person_ref: str, provider_id: str) -> None:
+        self._s.holders[case_id] = (person_ref, provider_id)
+
+    async def move(self, case_id: str, provider_id: str | None) -> None:
+        if case_id in self._s.holders:
+            self._s.holders[case_id] = (self._s.holders[case_id][0], provider_id)
+
+    async def close(self, case_id: str) -> None:
+        self._s.holders.pop(case_id, None)
+
+    async def holder_of(self, person_ref: str) -> str | None:
+        held = (p for ref, p in self._s.holders.values() if ref == person_ref and p)
+        return next(held, None)
+
+
 @dataclass
 class FakeUnit:
     now: datetime
@@ -137,6 +157,7 @@ class FakeUnit:
         self.keys = FakeKeys(self.state)
         self.audit = FakeAudit(self.state)
         self.access = FakeAccess(self.state)
+        self.holders = FakeHolders(self.state)
 
     def emit(self, event: Event, topic: str | None = None) -> None:
         self.emitted.append(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, cast
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from msa_contracts.envelope import Envelope, Record, encode
-from msa_contracts.events import IdentityPayload, PersonAllocated
+from msa_contracts.events import Event, IdentityPayload, PersonAllocated, SpecialCategories
 from msa_contracts.sealing import seal_identity
 from msa_intake.keys import LocalKeyPaths
 from msa_intake.settings import IntakeSettings
@@ -35,16 +36,25 @@ def identity(n: int = 1, **changes: Any) -> IdentityPayload:
 
 
 def notice(
-    keys: LocalKeyPaths, who: IdentityPayload, notice_id: str | None = None, **changes: Any
+    keys: LocalKeyPaths,
+    who: IdentityPayload,
+    notice_id: str | None = None,
+    vulnerabilities: Sequence[str] = ("single-parent",),
+    **changes: Any,
 ) -> PersonAllocated:
-    """An allocation notice with ``who`` sealed to intake's key (``changes`` as JSON values)."""
-    sealed = seal_identity(keys.public_key.read_bytes(), keys.key_id, who)
+    """An allocation notice with ``who`` and the ``vulnerabilities`` sealed to intake's key
+    (``changes`` as JSON values)."""
+    public = keys.public_key.read_bytes()
+    sealed = seal_identity(public, keys.key_id, who)
+    special = SpecialCategories.model_validate_json(
+        json.dumps({"vulnerabilities": [*vulnerabilities]})
+    )
     body: dict[str, Any] = {
         "notice_id": notice_id or f"N-{uuid.uuid4().hex[:12]}", "allocated_on": "2026-03-01",
         "identity": sealed.model_dump(), "household_size": 3, "languages": ["prs", "fa"],
         "residence_status": "gestattung-55-asylg", "status_valid_from": "2026-02-20",
         "district": "prohlis", "accommodation_type": "shared-accommodation",
-        "vulnerabilities": ["single-parent"],
+        "special_categories": seal_identity(public, keys.key_id, special).model_dump(),
     }  # fmt: skip
     return PersonAllocated.model_validate_json(json.dumps(body | changes))
 
@@ -64,13 +74,13 @@ def record(event: PersonAllocated, event_id: str | None = None) -> Record:
     return encode(event, event_id=event_id or str(uuid.uuid4()), source="/allocation", time=NOW)
 
 
-def context(event: PersonAllocated, now: datetime = NOW) -> Context:
+def context(event: Event, now: datetime = NOW, topic: str = "msa.allocation.notices") -> Context:
     """What the kit hands a handler for a consumed record (no real session: fakes ignore it)."""
     envelope = Envelope(
         event=event, id=str(uuid.uuid4()), type=event.ce_type(), source="/allocation",
         time=now, subject=event.subject(), correlation_id="corr-1", causation_id=None,
     )  # fmt: skip
-    raw = RawRecord("msa.allocation.notices", 0, 0, event.subject().encode(), b"{}", ())
+    raw = RawRecord(topic, 0, 0, event.subject().encode(), b"{}", ())
     return Context(envelope, raw, cast(Any, None), now, None)
 
 
@@ -94,11 +104,13 @@ class Issuer:
         )  # fmt: skip
         return cls(private.decode(), public)
 
-    def token(self, role: Role, *, subject: str = "", expired: bool = False) -> str:
+    def token(
+        self, role: Role, *, subject: str = "", expired: bool = False, provider: str = "caritas"
+    ) -> str:
         now = datetime.now(UTC) - (timedelta(hours=9) if expired else timedelta(0))
         return issue_token(
             self.private_pem, issuer=ISSUER, subject=subject or f"{role.value}-1", role=role,
-            now=now, provider_id="caritas" if role is Role.PROVIDER else None,
+            now=now, provider_id=provider if role is Role.PROVIDER else None,
         )  # fmt: skip
 
     def headers(self, role: Role, **kwargs: Any) -> dict[str, str]:

@@ -59,6 +59,7 @@ def arrival(
         status_valid_from=on,
         district=District(district),
         accommodation_type=AccommodationType.APARTMENT,
+        unaccompanied_minor=False,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from msa_contracts.events import ALL_EVENTS, Event
+from msa_contracts.events import ALL_EVENTS, SUPERSEDED, UPCASTERS, Event
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -23,7 +23,7 @@ class Registry:
         upcasters: Mapping[tuple[str, int], Upcaster] | None = None,
     ) -> None:
         self._by_type = {cls.ce_type(): cls for cls in events}
-        self._current = {cls.name(): cls for cls in events}
+        self._current = {cls.name(): cls for cls in sorted(events, key=_version)}
         self._upcasters = dict(upcasters or {})
 
     def resolve(self, ce_type: str) -> tuple[type[Event], list[Upcaster]] | None:
@@ -47,6 +47,10 @@ class Registry:
         return sorted(self._by_type)
 
 
+def _version(cls: type[Event]) -> int:
+    return cls.schema_version
+
+
 def _split(ce_type: str) -> tuple[str | None, int | None]:
     parts = ce_type.rsplit(".", 2)
     if len(parts) != 3 or not parts[2].startswith("v") or not parts[2][1:].isdigit():
@@ -54,4 +58,4 @@ def _split(ce_type: str) -> tuple[str | None, int | None]:
     return parts[1], int(parts[2][1:])
 
 
-DEFAULT_REGISTRY = Registry()
+DEFAULT_REGISTRY = Registry((*SUPERSEDED, *ALL_EVENTS), upcasters=UPCASTERS)

@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import os
 from collections.abc import Mapping
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,8 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import ValidationError
 
-from msa_contracts.events.intake import IdentityPayload, SealedIdentity
+from msa_contracts.events.intake import IdentityPayload, SealedIdentity, SpecialCategories
 
+P = TypeVar("P", IdentityPayload, SpecialCategories)
 NONCE_BYTES = 12
 KEY_BYTES = 32
 _OAEP = padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
@@ -50,9 +52,10 @@ def public_key_id(public_key_pem: str | bytes, prefix: str = "intake") -> str:
 
 
 def seal_identity(
-    public_key_pem: str | bytes, key_id: str, payload: IdentityPayload
+    public_key_pem: str | bytes, key_id: str, payload: IdentityPayload | SpecialCategories
 ) -> SealedIdentity:
-    """Seal ``payload`` so that only the holder of the private key of ``key_id`` can read it."""
+    """Seal ``payload`` so that only the holder of the private key of ``key_id`` can read it
+    (an identity, or a notice's special categories: the same sealed-box format)."""
     encrypted_key, nonce, ciphertext = seal_bytes(
         public_key_pem, payload.model_dump_json().encode()
     )
@@ -75,16 +78,24 @@ def open_sealed(
     private_keys: Mapping[str, rsa.RSAPrivateKey], sealed: SealedIdentity
 ) -> IdentityPayload:
     """Open ``sealed`` with the private key its ``key_id`` names; raise ``SealError``."""
+    return open_payload(private_keys, sealed, IdentityPayload)
+
+
+def open_payload(
+    private_keys: Mapping[str, rsa.RSAPrivateKey], sealed: SealedIdentity, model: type[P]
+) -> P:
+    """Open ``sealed`` as a ``model`` (``IdentityPayload``, ``SpecialCategories``)."""
     key = private_keys.get(sealed.key_id)
     if key is None:
         raise SealError("unknown-key", f"no private key with id {sealed.key_id!r}")
     plaintext = open_bytes(key, sealed.encrypted_key, sealed.nonce, sealed.ciphertext)
     try:
-        return IdentityPayload.model_validate_json(plaintext)
+        return model.model_validate_json(plaintext)
     except ValidationError as exc:  # name locations and error types only, never the values
         where = [(".".join(map(str, e["loc"])) or "$", e["type"]) for e in exc.errors()]
         problems = ", ".join(f"{loc}: {kind}" for loc, kind in where)
-        raise SealError("invalid-payload", f"the identity is not valid ({problems})") from None
+        what = "identity" if model is IdentityPayload else "sealed payload"
+        raise SealError("invalid-payload", f"the {what} is not valid ({problems})") from None
 
 
 def open_bytes(

@@ -163,7 +163,7 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           reread_by=("intake",)),
     Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
           "approvals; CaseFileExpired when a closed case's deletion period ended (intake "
-          "reads only that one).", "case_id", 6, CASE_FEED, ("casework",),
+          "reads that one and who holds each case).", "case_id", 6, CASE_FEED, ("casework",),
           ("billing", "reporting", "intake")),
     Topic(LEDGER, "Accepted hours, budget thresholds and invoices.",
           "case_id (hours, budgets) or provider_id (invoices)", 6,

@@ -7,7 +7,7 @@ from datetime import date
 from msa_casework.domain.mentoring import choose_mentor
 from msa_casework.domain.persons import Person
 from msa_contracts.reference import load_reference
-from msa_contracts.values import AgeBand, District, Vulnerability
+from msa_contracts.values import AgeBand, District
 
 ON = date(2026, 9, 1)
 RULE = load_reference().mentoring  # six months, two mentees
@@ -21,12 +21,12 @@ def person(
     languages: tuple[str, ...] = ("ar",),
     age_band: AgeBand = AgeBand.ADULT,
     mentees: int = 0,
-    vulnerabilities: tuple[Vulnerability, ...] = (),
+    unaccompanied_minor: bool = False,
 ) -> Person:
     return Person(
         person_ref=ref, arrived_on=arrived_on, district=district, languages=list(languages),
         age_band=age_band, mentees=[f"C-{i:016x}" for i in range(mentees)],
-        vulnerabilities=list(vulnerabilities),
+        unaccompanied_minor=unaccompanied_minor,
     )  # fmt: skip
 
 
@@ -69,8 +69,7 @@ def test_a_mentor_with_the_maximum_of_mentees_is_not_chosen() -> None:
 
 
 def test_unaccompanied_minors_are_not_matched() -> None:
-    minor = person("P-0000000000000umf", ON, vulnerabilities=(Vulnerability.UNACCOMPANIED_MINOR,),
-                   age_band=AgeBand.CHILD)  # fmt: skip
+    minor = person("P-0000000000000umf", ON, unaccompanied_minor=True, age_band=AgeBand.CHILD)
     assert choose_mentor(minor, ON, [person("P-00000000000000aa")], RULE) is None
 
 

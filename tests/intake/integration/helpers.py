@@ -47,10 +47,11 @@ class Running:
     def dead_letters(self) -> str:
         return f"msa.{self.intake.settings.service_name}.dead-letter"
 
-    async def processed(self, event_id: str) -> bool:
-        """The record with this CloudEvents id went through the inbox and its events out."""
+    async def processed(self, event_id: str, topic: str | None = None) -> bool:
+        """The record with this CloudEvents id (on ``topic``, by default the notices) went
+        through the inbox and its events out."""
         inbox = self.intake.runtime.db["inbox"]
-        if await inbox.find_one({"_id": f"{self.notices}/{event_id}"}) is None:
+        if await inbox.find_one({"_id": f"{topic or self.notices}/{event_id}"}) is None:
             return False
         return await self.intake.runtime.outbox.pending_count() == 0
 

@@ -28,7 +28,10 @@ async def test_a_notice_yields_exactly_one_arrival_registered_with_needs_data_on
     [arrival] = running.tail.on(running.persons)[before:]
     assert isinstance(arrival, ArrivalRegistered)
     assert (arrival.household_size, arrival.district, arrival.age_band) == (4, "leuben", "27-49")
-    assert arrival.languages == ["prs", "fa"] and arrival.vulnerabilities == ["single-parent"]
+    assert arrival.languages == ["prs", "fa"] and not arrival.unaccompanied_minor
+    assert b"single-parent" not in next(
+        r.value for r in running.tail.records if r.key == arrival.person_ref.encode()
+    )
     assert arrival.registered_via == "allocation-notice"
     raw = next(r for r in running.tail.records if r.key == arrival.person_ref.encode())
     assert b"Zabardastova" not in raw.value and b"1987" not in raw.value

@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from msa_contracts.events import ArrivalRegistered, Event, PersonAllocated, PersonErased
+from msa_contracts.events import (
+    ArrivalRegistered,
+    Event,
+    PersonAllocated,
+    PersonErased,
+    SpecialCategories,
+)
 from msa_contracts.sealing import seal_identity
 from msa_contracts.values import AgeBand, ResidenceStatus
 from msa_intake import handlers
@@ -71,7 +77,7 @@ async def test_a_person_already_notified_is_recognised_at_the_front_desk_and_tha
 ) -> None:
     await consume(intake, notice(intake_keys, identity(1)))
     again = identity(1, family_name=" ZABARDASTOVA1", phone=None)
-    arrival = Arrival.from_notice(notice(intake_keys, again))
+    arrival = Arrival.from_notice(notice(intake_keys, again), SpecialCategories())
     c = cmd.RegisterArrival(again, arrival, "front-desk", DESK)
     result = await intake.units.run(lambda u: handlers.register_arrival(u, c, intake.deps))
     assert (result.person_ref, result.created) == ("P-0000000000000001", False)

@@ -1,5 +1,8 @@
 """Every event that crosses a service or provider boundary, and their registry."""
 
+from collections.abc import Callable
+from typing import Any
+
 from msa_contracts.events.access import (
     AccessPartDelivered,
     AccessRequested,
@@ -27,17 +30,21 @@ from msa_contracts.events.cases import (
     ModuleChanged,
     ProviderReportRejected,
     ReferralRecorded,
+    case_assigned_v1_to_v2,
 )
 from msa_contracts.events.clock import DayStarted
 from msa_contracts.events.intake import (
     ArrivalRegistered,
     IdentityPayload,
     PersonAllocated,
+    PersonAllocatedV1,
     PersonDeparted,
     PersonErased,
     PersonRelocated,
     ResidenceStatusChanged,
     SealedIdentity,
+    SpecialCategories,
+    arrival_registered_v1_to_v2,
 )
 from msa_contracts.events.parts import REASON_CODE, Goal, Reason, reason
 from msa_contracts.events.plans import (
@@ -110,9 +117,21 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     AccessPartDelivered,
 )
 
+#: superseded versions still read on input, where no upcaster can turn them into the current
+#: one (the current version of the same name wins every other look-up)
+SUPERSEDED: tuple[type[Event], ...] = (PersonAllocatedV1,)
+
+#: (event name, old version) -> the step that turns its body into the next version's
+UPCASTERS: dict[tuple[str, int], Callable[[dict[str, Any]], dict[str, Any]]] = {
+    ("ArrivalRegistered", 1): arrival_registered_v1_to_v2,
+    ("CaseAssigned", 1): case_assigned_v1_to_v2,
+}
+
 __all__ = [
     "ALL_EVENTS",
     "REASON_CODE",
+    "SUPERSEDED",
+    "UPCASTERS",
     "AccessPartDelivered",
     "AccessRequested",
     "ArrivalRegistered",
@@ -152,6 +171,7 @@ __all__ = [
     "ModuleChanged",
     "Part",
     "PersonAllocated",
+    "PersonAllocatedV1",
     "PersonDeparted",
     "PersonErased",
     "PersonRelocated",
@@ -166,5 +186,6 @@ __all__ = [
     "ResidenceStatusChanged",
     "SealedChunk",
     "SealedIdentity",
+    "SpecialCategories",
     "reason",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -21,7 +21,6 @@ from msa_contracts.values import (
     ProviderId,
     Region,
     ResidenceStatus,
-    Vulnerability,
 )
 
 
@@ -56,7 +55,13 @@ class CaseAssessed(Event):
 
 
 class CaseAssigned(Event):
-    """A provider was assigned the case; also sent to that provider's assignment topic."""
+    """A provider was assigned the case; also sent to that provider's assignment topic.
+
+    Version 2 carries no vulnerabilities (special categories, Art. 9 DSGVO): the provider
+    holding the case reads them from intake (``GET /persons/{person_ref}/vulnerabilities``,
+    audited), so erasing the person destroys them and no topic keeps them."""
+
+    schema_version: ClassVar[int] = 2
 
     case_id: CaseId
     person_ref: PersonRef
@@ -70,10 +75,14 @@ class CaseAssigned(Event):
     household_size: Annotated[int, Field(ge=1, le=30)]
     languages: Annotated[list[Language], Field(min_length=1, max_length=10)]
     residence_status: ResidenceStatus
-    vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
 
     def subject(self) -> str:
         return self.case_id
+
+
+def case_assigned_v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried ``vulnerabilities`` in clear: a v2 reader never sees them."""
+    return {name: value for name, value in body.items() if name != "vulnerabilities"}
 
 
 class CaseWaitlisted(Event):

@@ -8,7 +8,7 @@ pseudonymous person reference and what other services' tasks need.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -52,8 +52,44 @@ class IdentityPayload(Part):
     email: Annotated[str, StringConstraints(max_length=200)] | None = None
 
 
+class SpecialCategories(Part):
+    """What ``PersonAllocated.special_categories`` decrypts to (the sealed-box format of
+    ``SealedIdentity``, sealed to intake's key). Never published in clear."""
+
+    vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
+
+
 class PersonAllocated(Event):
-    """The state's allocation system allocated a person to Dresden (inbound notice)."""
+    """The state's allocation system allocated a person to Dresden (inbound notice).
+
+    Version 2 carries the vulnerabilities (special categories, Art. 9 DSGVO) sealed to
+    intake's key like the identity, in ``special_categories`` (absent: none known), so that
+    neither the topic nor a dead letter holds them in clear."""
+
+    schema_version: ClassVar[int] = 2
+
+    notice_id: ExternalId
+    allocated_on: date
+    identity: SealedIdentity
+    special_categories: SealedIdentity | None = None
+    household_ref: ExternalId | None = None
+    household_size: Annotated[int, Field(ge=1, le=30)]
+    languages: Annotated[list[Language], Field(min_length=1, max_length=10)]
+    residence_status: ResidenceStatus
+    status_valid_from: date
+    district: District
+    accommodation_type: AccommodationType
+
+    def subject(self) -> str:
+        return self.notice_id
+
+
+class PersonAllocatedV1(Event):
+    """Version 1 of ``PersonAllocated``, with the vulnerabilities in clear: still accepted
+    from an allocation system that has not moved to version 2 (no upcaster can seal them),
+    never produced by this system."""
+
+    event_name: ClassVar[str] = "PersonAllocated"
 
     notice_id: ExternalId
     allocated_on: date
@@ -72,7 +108,14 @@ class PersonAllocated(Event):
 
 
 class ArrivalRegistered(Event):
-    """Intake registered a new person (once per person, whichever door they came through)."""
+    """Intake registered a new person (once per person, whichever door they came through).
+
+    Version 2 carries no vulnerabilities: special categories (health, pregnancy, trauma,
+    violence) stay encrypted in intake, and the provider holding the case reads them
+    through intake's audited API. ``unaccompanied_minor`` is what casework decides with
+    (no mentor match); it is no special category (Art. 9 DSGVO)."""
+
+    schema_version: ClassVar[int] = 2
 
     person_ref: PersonRef
     allocated_on: date
@@ -85,10 +128,19 @@ class ArrivalRegistered(Event):
     status_valid_from: date
     district: District
     accommodation_type: AccommodationType
-    vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
+    unaccompanied_minor: bool
 
     def subject(self) -> str:
         return self.person_ref
+
+
+def arrival_registered_v1_to_v2(body: dict[str, Any]) -> dict[str, Any]:
+    """v1 carried ``vulnerabilities`` in clear: keep only whether the person is an
+    unaccompanied minor, and drop the rest, so no reader keeps special categories."""
+    body = dict(body)
+    listed = body.pop("vulnerabilities", None) or []
+    body["unaccompanied_minor"] = Vulnerability.UNACCOMPANIED_MINOR.value in listed
+    return body
 
 
 class ResidenceStatusChanged(Event):

@@ -53,6 +53,40 @@ periods: the provider topics keep 90 days (their consumers keep the state, so no
 a case is left there when its file expires); `msa.intake.persons`, `msa.casework.cases` and
 `msa.billing.ledger` keep the pseudonymous history for reporting's rebuild; the
 dead-letter topics and the clock keep 30 days. See docs/DATA-PROTECTION.md.
+
+## Special categories (Art. 9 DSGVO)
+
+A person's vulnerabilities (disability, serious illness, trauma, pregnancy, victim of
+violence; also single parent, elderly, unaccompanied minor) are in no event any service
+publishes. They stay in intake, encrypted under the person's key with the identity, and the
+provider holding the person's case reads them there:
+`GET /persons/{person_ref}/vulnerabilities?purpose=...` on intake's API with its provider
+token (see [PROVIDERS.md](PROVIDERS.md)). Every read is audited before it is answered; to
+any other provider the person does not exist (the same 404 as for an unknown reference);
+after a reassignment or the case's closing the former holder gets 404 too, and after the
+person's erasure nobody can read them.
+
+Why not encrypted in the event, say under a per-case key wrapped to the provider's public
+key: a record on a topic kept for ever, with its wrapped key beside it, opens with the
+provider's private key for as long as both exist. Destroying intake's key would not reach
+it, nor could access end with a reassignment. Kept out of the event, erasure (destroying
+the person's key) destroys the only copy, and every disclosure is a fact in intake's audit.
+Casework decides with one consequence only: an unaccompanied minor is not matched with a
+mentor, so `ArrivalRegistered` carries `unaccompanied_minor`. That is no special category
+(age and family situation, no health data), unlike a flag such as "has a health need",
+which would itself be health data and is therefore not published either.
+
+- `ArrivalRegistered.v2` and `CaseAssigned.v2` replaced v1, which carried `vulnerabilities`
+  in clear. A v1 record still on a topic is read as v2 through an upcaster beside the model:
+  `unaccompanied_minor` is whether the list named it, the rest is dropped. Services that
+  stored v1 data rewrite it on start (intake seals its clear copies, casework and reporting
+  drop them); how to remove the v1 records from the topics is in
+  [docs/DATA-PROTECTION.md](../docs/DATA-PROTECTION.md).
+- `PersonAllocated.v2` (the allocation system's notice) carries them sealed to intake's key
+  in `special_categories` (the sealed-box format of `identity`, plaintext
+  `{"vulnerabilities": [...]}`), so no dead letter holds them in clear. Version 1, with them
+  in clear, is still accepted from an allocation system that has not moved; no upcaster
+  can seal, so intake reads both versions.
 """
 
 

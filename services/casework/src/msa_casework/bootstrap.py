@@ -68,6 +68,6 @@ def build(
     subscribed = consumers(handlers, catalogue(p.id for p in reference.providers), access)
     runtime.subscribe_all(subscribed)
     runtime.startup_hooks.append(store.ensure_indexes)
-
+    runtime.startup_hooks.append(store.migrate)
     runtime.startup_hooks.append(lambda: show_stored_day(store.unit(None).days))
     return Casework(settings, runtime, store, rules, handlers, subscribed)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import FastAPI
 from msa_kit.consumers import Consumer
+from msa_kit.logging import get_logger
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
@@ -16,6 +17,7 @@ from msa_intake.access_requests import AccessDeps
 from msa_intake.adapters.access_store import ensure_access_indexes
 from msa_intake.adapters.crypto import IdentityOpener, KeyWrapper, RequestKeys, Vault
 from msa_intake.adapters.erasure_log import KafkaErasureLog
+from msa_intake.adapters.migrations import seal_clear_vulnerabilities
 from msa_intake.adapters.stores import ensure_indexes
 from msa_intake.adapters.trimming import NoticeTrimmer
 from msa_intake.adapters.units import MongoUnits
@@ -28,6 +30,13 @@ from msa_intake.handlers import Deps
 from msa_intake.keys import IntakeKeys
 from msa_intake.ports import ErasureRecord, Units
 from msa_intake.settings import IntakeSettings
+
+log = get_logger("msa_intake.bootstrap")
+
+
+async def _migrated(migration: Awaitable[int]) -> None:
+    if changed := await migration:
+        log.info("sealed clear vulnerabilities of stored persons", persons=changed)
 
 
 def new_person_ref() -> str:
@@ -80,14 +89,19 @@ def build(
     (``INTAKE_REAPPLY_ERASURES``)."""
     keys = keys or IntakeKeys.from_settings(settings)
     runtime = runtime or ServiceRuntime(settings, clock=clock)
+    vault = vault or Vault()
     if units is None:
+        wrapper = KeyWrapper(keys.master_key)
         units = MongoUnits(
             runtime, keys_database=settings.keys_database,
-            wrapper=KeyWrapper(keys.master_key), topic=settings.intake_persons_topic,
+            wrapper=wrapper, topic=settings.intake_persons_topic,
         )  # fmt: skip
-        db = runtime.db
+        db, keys_db = runtime.db, runtime.client[settings.keys_database]
         runtime.startup_hooks.append(lambda: ensure_indexes(db))
         runtime.startup_hooks.append(lambda: ensure_access_indexes(db))
+        runtime.startup_hooks.append(
+            lambda: _migrated(seal_clear_vulnerabilities(db, keys_db, wrapper, vault))
+        )
         if settings.trims_notices:
             trimmer = NoticeTrimmer.on_broker(
                 topic=settings.namespace.topic(settings.intake_notices_topic),
@@ -106,14 +120,14 @@ def build(
     )  # fmt: skip
     if settings.intake_reapply_erasures:  # the first hook: before the trimmer, relay, consumers
         runtime.startup_hooks.insert(0, erasures.on_start)
-    deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault or Vault())
+    deps = Deps(pepper=keys.pepper, new_ref=new_ref, vault=vault)
     access = AccessDeps(
         vault=deps.vault, keys=request_keys or RequestKeys(), new_id=new_request,
         timeout=timedelta(seconds=settings.intake_access_timeout_s),
     )  # fmt: skip
     opener = open_identity or IdentityOpener(keys.private_keys)
     subscribed = consumers(
-        settings.intake_notices_topic, units, deps, opener, settings.intake_cases_topic
+        settings.intake_notices_topic, settings.intake_cases_topic, units, deps, opener
     )
     runtime.subscribe_all(subscribed)
     return Intake(settings, runtime, units, deps, access, subscribed, erasures)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from msa_contracts.events import PersonErased
+from msa_contracts.events import CaseAssigned, CaseClosed, CaseReassigned, PersonErased
 
 from msa_intake.adapters.crypto import Vault
 from msa_intake.domain import commands as cmd
@@ -54,7 +54,9 @@ async def register_arrival(unit: Unit, c: cmd.RegisterArrival, deps: Deps) -> Re
         return Registration(known, created=False)
     person, event = register(deps.new_ref(), c.arrival, c.identity.date_of_birth, c.via, unit.now)
     key = await unit.keys.create(person.ref)
-    sealed = deps.vault.seal(key, person.ref, c.identity, c.arrival.languages)
+    sealed = deps.vault.seal(
+        key, person.ref, c.identity, c.arrival.languages, c.arrival.vulnerabilities
+    )
     await unit.persons.add(person, sealed)
     await unit.index.add(blind, person.ref)
     unit.emit(event)
@@ -141,6 +143,29 @@ async def disclose(unit: Unit, c: cmd.Disclose, deps: Deps) -> Disclosure:
     await unit.audit.append(_entry(unit, c.actor, person.ref, "read", c.fields, c.purpose))
     sealed = await unit.persons.sealed(person.ref)
     return Disclosure(person, deps.vault.open(key, person.ref, sealed, c.fields))
+
+
+async def disclose_vulnerabilities(
+    unit: Unit, c: cmd.DiscloseVulnerabilities, deps: Deps
+) -> Disclosure:
+    """The office, or the provider holding the case; to any other provider the person does
+    not exist (the same answer as for an unknown reference)."""
+    if c.provider_id is not None and await unit.holders.holder_of(c.person_ref) != c.provider_id:
+        raise PersonNotFound(f"no person {c.person_ref}")
+    read = cmd.Disclose(c.person_ref, c.actor, c.purpose, ("vulnerabilities",))
+    return await disclose(unit, read, deps)
+
+
+async def case_assigned(unit: Unit, e: CaseAssigned) -> None:
+    await unit.holders.assign(e.case_id, e.person_ref, e.provider_id)
+
+
+async def case_reassigned(unit: Unit, e: CaseReassigned) -> None:
+    await unit.holders.move(e.case_id, e.to_provider_id)
+
+
+async def case_closed(unit: Unit, e: CaseClosed) -> None:
+    await unit.holders.close(e.case_id)
 
 
 async def audit_trail(unit: Unit, person_ref: str | None, limit: int) -> Sequence[AuditEntry]:

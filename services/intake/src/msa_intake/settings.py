@@ -14,7 +14,8 @@ class IntakeSettings(KitSettings):
     intake_notices_topic: str = NOTICES
     intake_persons_topic: str = PERSONS
     intake_cases_topic: str = Field(
-        default=CASES, description="casework's cases topic: intake reads CaseFileExpired"
+        default=CASES,
+        description="casework's cases topic: who holds each case, and CaseFileExpired",
     )
     intake_keys_database: str = Field(
         default="", description="database of the per-person data keys; default <database>_keys"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -10,10 +11,12 @@ from msa_contracts.topics import catalogue
 from msa_kit.access_requests import access_consumer
 from msa_kit.commit import Committer
 from msa_kit.consumers import Consumer
+from msa_kit.logging import get_logger
 from msa_kit.processing import Clock
 from msa_kit.runtime import ServiceRuntime, utc_now
 
 from msa_reporting.access import StoredEventsAccess
+from msa_reporting.adapters.migrations import upcast_archive
 from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.projection import Figures
 from msa_reporting.domain.table import FigureTable
@@ -23,6 +26,13 @@ from msa_reporting.handlers.live import LiveProjection
 from msa_reporting.handlers.record import make_recorder
 from msa_reporting.ports import Store
 from msa_reporting.settings import ReportingSettings
+
+log = get_logger("msa_reporting.bootstrap")
+
+
+async def _migrated(migration: Awaitable[int]) -> None:
+    if changed := await migration:
+        log.info("rewrote archived events of superseded versions", documents=changed)
 
 
 @dataclass
@@ -67,7 +77,9 @@ def build(
     runtime's database and its transactions."""
     reference = reference or load_reference()
     runtime = runtime or ServiceRuntime(settings, clock=clock)
-    store = store or MongoStore(runtime.db)
+    if store is None:
+        store, db = MongoStore(runtime.db), runtime.db
+        runtime.startup_hooks.append(lambda: _migrated(upcast_archive(db)))
     live = LiveProjection(
         store, commit or runtime.commit, reference, settings.suppression_threshold,
         settings.reporting_outcomes_topic, quiet_s=settings.reporting_refresh_s,

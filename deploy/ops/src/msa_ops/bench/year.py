@@ -79,6 +79,7 @@ def _person(
             status_valid_from=arrived,
             district=district.id,
             accommodation_type=rng.choice(list(AccommodationType)),
+            unaccompanied_minor=False,
         ),
     )
     if rng.random() < 0.25 and (on := _later(rng, arrived, 30, 300, end)):

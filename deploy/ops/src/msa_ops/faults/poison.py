@@ -108,5 +108,4 @@ class Poisoner:
             status_valid_from=day,
             district=a.district,
             accommodation_type=a.accommodation,
-            vulnerabilities=[],
         )

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from msa_contracts.events import CaseAssigned, DayStarted, PersonAllocated
+from msa_contracts.events import CaseAssigned, DayStarted, PersonAllocated, SpecialCategories
 from msa_contracts.events.clock import tick_id
 from msa_contracts.reference import ReferenceData
 from msa_contracts.sealing import seal_identity
@@ -157,17 +157,19 @@ class Scenario:
 
     async def _announce(self, a: Arrival, day: date) -> None:
         sealed = seal_identity(self.intake_public_key, self.intake_key_id, a.identity)
+        special = SpecialCategories(vulnerabilities=list(a.vulnerabilities))
+        boxed = seal_identity(self.intake_public_key, self.intake_key_id, special)
         notice = PersonAllocated(
             notice_id=a.notice_id,
             allocated_on=a.allocated_on,
             identity=sealed,
+            special_categories=boxed if a.vulnerabilities else None,
             household_size=a.household_size,
             languages=list(a.languages),
             residence_status=a.residence_status,
             status_valid_from=a.allocated_on,
             district=a.district,
             accommodation_type=a.accommodation,
-            vulnerabilities=list(a.vulnerabilities),
         )
         await self.bus.send(NOTICES, notice, source="/sim/allocation-system", at=_at(day))
         if a.notice_id not in self.truth.notices:

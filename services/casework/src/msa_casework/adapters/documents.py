@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from msa_contracts.values import Vulnerability
+
 from msa_casework.domain.case import Case
 from msa_casework.domain.persons import Person
 from msa_casework.domain.ticks import next_wake
@@ -20,7 +22,10 @@ def case_document(case: Case) -> Document:
 
 
 def case_from(doc: Document) -> Case:
-    return Case.model_validate({k: v for k, v in doc.items() if k not in ("_id", "wake_on")})
+    fields = {k: v for k, v in doc.items() if k not in ("_id", "wake_on")}
+    if isinstance(needs := fields.get("needs"), dict) and LEGACY in needs:
+        fields["needs"] = {k: v for k, v in needs.items() if k != LEGACY}
+    return Case.model_validate(fields)
 
 
 def person_document(person: Person) -> Document:
@@ -28,4 +33,14 @@ def person_document(person: Person) -> Document:
 
 
 def person_from(doc: Document) -> Person:
-    return Person.model_validate({k: v for k, v in doc.items() if k != "_id"})
+    fields = {k: v for k, v in doc.items() if k not in ("_id", LEGACY)}
+    if LEGACY in doc:
+        fields["unaccompanied_minor"] = Vulnerability.UNACCOMPANIED_MINOR in doc[LEGACY]
+    return Person.model_validate(fields)
+
+
+#: documents stored before vulnerabilities stayed in intake: read without them, and
+#: rewritten so on start (``MongoStore.migrate``)
+LEGACY = "vulnerabilities"
+LEGACY_FILTERS = {"cases": {"needs.vulnerabilities": {"$exists": True}},
+                  "persons": {LEGACY: {"$exists": True}}}  # fmt: skip

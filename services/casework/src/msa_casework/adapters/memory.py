@@ -156,3 +156,6 @@ class MemoryStore:
 
     async def ensure_indexes(self) -> None:
         return None
+
+    async def migrate(self) -> None:
+        return None

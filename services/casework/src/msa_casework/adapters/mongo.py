@@ -12,6 +12,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from msa_casework.adapters.documents import (
+    LEGACY_FILTERS,
     case_document,
     case_from,
     person_document,
@@ -114,6 +115,14 @@ class MongoStore:
 
     def reader(self) -> MongoCaseReader:
         return MongoCaseReader(self._db)
+
+    async def migrate(self) -> None:
+        """Rewrite documents stored with vulnerabilities (casework no longer keeps them)."""
+        cases, persons = self._db["cases"], self._db["persons"]
+        async for doc in cases.find(LEGACY_FILTERS["cases"]):
+            await cases.replace_one({"_id": doc["_id"]}, case_document(case_from(doc)))
+        async for doc in persons.find(LEGACY_FILTERS["persons"]):
+            await persons.replace_one({"_id": doc["_id"]}, person_document(person_from(doc)))
 
     async def ensure_indexes(self) -> None:
         cases = self._db["cases"]

@@ -55,7 +55,7 @@ def _new_case(arrival: ArrivalRegistered, rules: Rules) -> Case:
         region=rules.reference.region_of(arrival.district),
         needs=Needs(
             age_band=arrival.age_band, household_size=arrival.household_size,
-            languages=list(arrival.languages), vulnerabilities=list(arrival.vulnerabilities),
+            languages=list(arrival.languages),
         ),
         assessment=assess(arrival.residence_status, opened_on, rules.reference),
         module=Module.WILLKOMMEN, module_since=opened_on, willkommen_until=until,

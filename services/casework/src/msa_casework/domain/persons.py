@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from msa_contracts.events import ArrivalRegistered
-from msa_contracts.values import AgeBand, District, Vulnerability
+from msa_contracts.values import AgeBand, District
 
 from msa_casework.domain.case import Case
 from msa_casework.domain.state import State
@@ -22,7 +22,7 @@ class Person(State):
     district: District
     languages: list[str]
     age_band: AgeBand
-    vulnerabilities: list[Vulnerability] = []
+    unaccompanied_minor: bool = False
     mentees: list[str] = []
 
     @classmethod
@@ -30,12 +30,8 @@ class Person(State):
         return cls(
             person_ref=arrival.person_ref, arrived_on=arrival.allocated_on,
             district=arrival.district, languages=list(arrival.languages),
-            age_band=arrival.age_band, vulnerabilities=list(arrival.vulnerabilities),
+            age_band=arrival.age_band, unaccompanied_minor=arrival.unaccompanied_minor,
         )  # fmt: skip
-
-    @property
-    def unaccompanied_minor(self) -> bool:
-        return Vulnerability.UNACCOMPANIED_MINOR in self.vulnerabilities
 
     @property
     def adult(self) -> bool:

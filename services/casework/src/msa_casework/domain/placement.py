@@ -99,7 +99,6 @@ def _assign(
             reasons=reasons, age_band=needs.age_band,
             household_size=needs.household_size, languages=needs.languages,
             residence_status=case.assessment.residence_status,
-            vulnerabilities=needs.vulnerabilities,
         ),
         provider_id,
     )  # fmt: skip

@@ -12,7 +12,6 @@ from msa_contracts.values import (
     Module,
     Region,
     ResidenceStatus,
-    Vulnerability,
 )
 from pydantic import BaseModel, ConfigDict
 
@@ -27,12 +26,12 @@ class State(BaseModel):
 
 
 class Needs(State):
-    """What assignment and mentoring need to know about the person (erased on erasure)."""
+    """What assignment needs to know about the person (erased on erasure). Vulnerabilities
+    are not among them: they stay in intake, and the provider reads them from there."""
 
     age_band: AgeBand
     household_size: int
     languages: list[str]
-    vulnerabilities: list[Vulnerability] = []
 
 
 class Assessment(State):

@@ -13,8 +13,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from msa_contracts.events import IdentityPayload, RecipientKey, SealedIdentity
-from msa_contracts.sealing import SealError, open_sealed
+from msa_contracts.events import IdentityPayload, RecipientKey, SealedIdentity, SpecialCategories
+from msa_contracts.sealing import SealError, open_payload, open_sealed
 
 from msa_intake.domain.errors import IdentityUnreadable
 from msa_intake.ports import Sealed
@@ -44,9 +44,18 @@ class Vault:
     the associated data binds a ciphertext to its person and field, so none can be moved."""
 
     def seal(
-        self, key: bytes, ref: str, identity: IdentityPayload, languages: Iterable[str]
+        self,
+        key: bytes,
+        ref: str,
+        identity: IdentityPayload,
+        languages: Iterable[str],
+        vulnerabilities: Iterable[str] = (),
     ) -> Sealed:
         values: dict[str, Any] = identity.model_dump(mode="json") | {"languages": list(languages)}
+        return self.seal_fields(key, ref, values | {"vulnerabilities": list(vulnerabilities)})
+
+    def seal_fields(self, key: bytes, ref: str, values: Mapping[str, Any]) -> Sealed:
+        """Each value (JSON) under its own ciphertext; None values are left out."""
         return {
             name: _seal(key, json.dumps(value).encode(), f"{ref}/{name}")
             for name, value in values.items()
@@ -93,6 +102,15 @@ class IdentityOpener:
             return open_sealed(self._keys, sealed)
         except SealError as exc:
             raise IdentityUnreadable(f"{exc.code}: {exc.message}") from None
+
+    def special_categories(self, sealed: SealedIdentity | None) -> SpecialCategories:
+        """A notice's sealed vulnerabilities (none when it carries no box)."""
+        if sealed is None:
+            return SpecialCategories()
+        try:
+            return open_payload(self._keys, sealed, SpecialCategories)
+        except SealError as exc:
+            raise IdentityUnreadable(f"special categories: {exc.code}: {exc.message}") from None
 
 
 class RequestKeys:

@@ -19,13 +19,14 @@ from msa_intake.domain.errors import Conflicting, rejection
 from msa_intake.domain.person import Person
 from msa_intake.ports import Sealed
 
-PERSONS, INDEX, AUDIT = "persons", "identity_index", "audit"
+PERSONS, INDEX, AUDIT, HOLDERS = "persons", "identity_index", "audit", "case_holders"
 Db = AsyncDatabase[dict[str, Any]]
 
 
 async def ensure_indexes(db: Db) -> None:
     await db[INDEX].create_index([("person_ref", ASCENDING)])
     await db[AUDIT].create_index([("person_ref", ASCENDING), ("at", DESCENDING)])
+    await db[HOLDERS].create_index([("person_ref", ASCENDING)])
 
 
 class MongoPersonStore:
@@ -108,3 +109,32 @@ class MongoAuditLog:
             session=self._session,
         )  # fmt: skip
         return done.modified_count
+
+
+class MongoCaseHolders:
+    """One document per case: ``{_id: case_id, person_ref, provider_id}`` (None while the
+    case waits); a closed case's document is deleted."""
+
+    def __init__(self, db: Db, session: AsyncClientSession) -> None:
+        self._coll = db[HOLDERS]
+        self._session = session
+
+    async def assign(self, case_id: str, person_ref: str, provider_id: str) -> None:
+        await self._coll.update_one(
+            {"_id": case_id}, {"$set": {"person_ref": person_ref, "provider_id": provider_id}},
+            upsert=True, session=self._session,
+        )  # fmt: skip
+
+    async def move(self, case_id: str, provider_id: str | None) -> None:
+        await self._coll.update_one(
+            {"_id": case_id}, {"$set": {"provider_id": provider_id}}, session=self._session
+        )
+
+    async def close(self, case_id: str) -> None:
+        await self._coll.delete_one({"_id": case_id}, session=self._session)
+
+    async def holder_of(self, person_ref: str) -> str | None:
+        doc = await self._coll.find_one(
+            {"person_ref": person_ref, "provider_id": {"$ne": None}}, session=self._session
+        )
+        return None if doc is None else str(doc["provider_id"])

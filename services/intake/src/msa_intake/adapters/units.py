@@ -17,7 +17,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from msa_intake.adapters.access_store import MongoAccessRequests
 from msa_intake.adapters.crypto import KeyWrapper
 from msa_intake.adapters.keystore import MongoKeyStore
-from msa_intake.adapters.stores import MongoAuditLog, MongoIdentityIndex, MongoPersonStore
+from msa_intake.adapters.stores import (
+    MongoAuditLog,
+    MongoCaseHolders,
+    MongoIdentityIndex,
+    MongoPersonStore,
+)
 
 T = TypeVar("T")
 
@@ -30,6 +35,7 @@ class MongoUnit:
     keys: MongoKeyStore
     audit: MongoAuditLog
     access: MongoAccessRequests
+    holders: MongoCaseHolders
     emit_to: Callable[[Event, str], None]
     topic: str
 
@@ -72,6 +78,7 @@ class MongoUnits:
             keys=MongoKeyStore(self._keys_db, session, self._wrapper, now),
             audit=MongoAuditLog(db, session),
             access=MongoAccessRequests(db, session),
+            holders=MongoCaseHolders(db, session),
             emit_to=emit,
             topic=self._topic,
         )

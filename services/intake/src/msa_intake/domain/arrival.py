@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from msa_contracts.events import PersonAllocated
+from msa_contracts.events import PersonAllocated, PersonAllocatedV1, SpecialCategories
 from msa_contracts.values import (
     AccommodationType,
     District,
@@ -30,8 +30,21 @@ class Arrival(BaseModel):
     status_valid_from: date
     district: District
     accommodation_type: AccommodationType
+    #: special categories among them (health, pregnancy, trauma, violence): sealed under the
+    #: person's key like the identity, never published
     vulnerabilities: Annotated[list[Vulnerability], Field(max_length=8)] = []
 
+    @property
+    def unaccompanied_minor(self) -> bool:
+        return Vulnerability.UNACCOMPANIED_MINOR in self.vulnerabilities
+
     @classmethod
-    def from_notice(cls, notice: PersonAllocated) -> Arrival:
-        return cls.model_validate(notice.model_dump(include=set(cls.model_fields)))
+    def from_notice(
+        cls, notice: PersonAllocated | PersonAllocatedV1, opened: SpecialCategories
+    ) -> Arrival:
+        """The needs-data of a notice; ``opened`` are its sealed special categories (a
+        version-1 notice has them in clear instead)."""
+        arrival = cls.model_validate(notice.model_dump(include=set(cls.model_fields)))
+        if opened.vulnerabilities:
+            return arrival.model_copy(update={"vulnerabilities": list(opened.vulnerabilities)})
+        return arrival

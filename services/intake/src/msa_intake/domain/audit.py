@@ -13,7 +13,14 @@ AuditAction = Literal[
     "read", "identity-match", "erase", "access-request", "access-report", "access-refused"
 ]
 PersonalField = Literal[
-    "family_name", "given_names", "date_of_birth", "nationality", "phone", "email", "languages"
+    "family_name",
+    "given_names",
+    "date_of_birth",
+    "nationality",
+    "phone",
+    "email",
+    "languages",
+    "vulnerabilities",
 ]
 PERSONAL_FIELDS: tuple[PersonalField, ...] = get_args(PersonalField)
 

@@ -69,6 +69,17 @@ class Disclose:
 
 
 @dataclass(frozen=True)
+class DiscloseVulnerabilities:
+    """Read a person's vulnerabilities (special categories) for a stated purpose; a provider
+    (``provider_id``) only while it holds the person's case."""
+
+    person_ref: str
+    actor: Actor
+    purpose: str
+    provider_id: str | None = None
+
+
+@dataclass(frozen=True)
 class ExpirePerson:
     """The person's (only) case file was deleted at the end of its period."""
 

@@ -1,6 +1,7 @@
 """A registered person as intake knows them, pseudonymously, and the decisions about them.
 
-Identity fields are not part of this model: they live encrypted beside it (see the vault).
+Identity fields and vulnerabilities are not part of this model: they live encrypted beside
+it under the person's key (see the vault).
 Every decision returns the new state and the contract event that announces it.
 """
 
@@ -20,7 +21,6 @@ from msa_contracts.values import (
     AgeBand,
     District,
     ResidenceStatus,
-    Vulnerability,
 )
 from pydantic import BaseModel, ConfigDict
 
@@ -58,7 +58,6 @@ class Person(_Value):
     district: District
     accommodation_type: AccommodationType
     residing_since: date
-    vulnerabilities: tuple[Vulnerability, ...] = ()
     departure: Departure | None = None
     erased_at: datetime | None = None
 

@@ -14,7 +14,8 @@ from msa_intake.domain.person import Person, StatusPeriod
 def register(
     ref: str, arrival: Arrival, date_of_birth: date, via: Door, now: datetime
 ) -> tuple[Person, ArrivalRegistered]:
-    """A new person from an arrival; the date of birth only yields the age band."""
+    """A new person from an arrival; the date of birth only yields the age band. The
+    vulnerabilities stay out of both (the caller seals them with the identity)."""
     band = age_band(date_of_birth, arrival.allocated_on)
     first = StatusPeriod(
         status=arrival.residence_status, valid_from=arrival.status_valid_from, recorded_at=now
@@ -23,10 +24,11 @@ def register(
         ref=ref, allocated_on=arrival.allocated_on, registered_at=now, registered_via=via,
         age_band=band, household_size=arrival.household_size, statuses=(first,),
         district=arrival.district, accommodation_type=arrival.accommodation_type,
-        residing_since=arrival.allocated_on, vulnerabilities=tuple(arrival.vulnerabilities),
+        residing_since=arrival.allocated_on,
     )  # fmt: skip
     event = ArrivalRegistered(
         person_ref=ref, registered_at=now, registered_via=via, age_band=band,
-        **arrival.model_dump(),
+        unaccompanied_minor=arrival.unaccompanied_minor,
+        **arrival.model_dump(exclude={"vulnerabilities"}),
     )  # fmt: skip
     return person, event

@@ -1,5 +1,6 @@
-"""Intake's HTTP API for the office. Providers have no access at all: intake does not know
-assignments, and the provider channel is pseudonymous (casework's topics)."""
+"""Intake's HTTP API for the office. Providers read one thing only: the vulnerabilities of
+the persons whose cases they hold (intake follows casework's assignments), audited like
+every read; everything else they learn pseudonymously from casework's topics."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from msa_intake.ports import Units
 Desk = Annotated[Principal, Depends(require(Role.FRONT_DESK))]
 Office = Annotated[Principal, Depends(require(Role.FRONT_DESK, Role.CASEWORKER))]
 Auditor = Annotated[Principal, Depends(require(Role.AUDITOR))]
+CaseHolder = Annotated[Principal, Depends(require(Role.CASEWORKER, Role.PROVIDER))]
 Ref = Annotated[str, Path(pattern=m.PERSON_REF)]
 CREATED = status.HTTP_201_CREATED
 
@@ -54,6 +56,21 @@ def router(units: Units, deps: Deps) -> APIRouter:
         c = cmd.Disclose(ref, actor(who), purpose, tuple(fields or PERSONAL_FIELDS))
         found = await units.run(lambda unit: handlers.disclose(unit, c, deps))
         return m.PersonOut.of(found.person, found.personal_data)
+
+    @api.get("/persons/{ref}/vulnerabilities")
+    async def vulnerabilities(
+        ref: Ref,
+        who: CaseHolder,
+        purpose: Annotated[Purpose, Query(description="why the data is needed (audited)")],
+    ) -> m.VulnerabilitiesOut:
+        """The person's vulnerabilities (special categories, Art. 9 DSGVO), decrypted for the
+        caseworker or for the provider holding the person's case (to any other provider:
+        404, as for an unknown person); audited before they are returned."""
+        holder = (who.provider_id or "") if who.role is Role.PROVIDER else None
+        c = cmd.DiscloseVulnerabilities(ref, actor(who), purpose, holder)
+        found = await units.run(lambda unit: handlers.disclose_vulnerabilities(unit, c, deps))
+        listed = found.personal_data.get("vulnerabilities") or []
+        return m.VulnerabilitiesOut(person_ref=found.person.ref, vulnerabilities=listed)
 
     @api.post("/persons/{ref}/status-changes", status_code=CREATED)
     async def change_status(ref: Ref, body: m.StatusChangeIn, _: Office) -> m.PersonOut:

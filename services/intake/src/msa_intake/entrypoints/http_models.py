@@ -6,7 +6,13 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from msa_contracts.events import IdentityPayload
-from msa_contracts.values import AccommodationType, AgeBand, District, ResidenceStatus
+from msa_contracts.values import (
+    AccommodationType,
+    AgeBand,
+    District,
+    ResidenceStatus,
+    Vulnerability,
+)
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from msa_intake.domain.arrival import Arrival
@@ -65,6 +71,7 @@ class PersonalData(_Body):
     phone: str | None = None
     email: str | None = None
     languages: list[str] | None = None
+    vulnerabilities: list[Vulnerability] | None = None
 
 
 class PersonOut(_Body):
@@ -77,6 +84,13 @@ class PersonOut(_Body):
     def of(cls, person: Person, personal: dict[str, Any] | None = None) -> PersonOut:
         data = None if personal is None else PersonalData.model_validate(personal)
         return cls(person=person, personal_data=data)
+
+
+class VulnerabilitiesOut(_Body):
+    """A person's vulnerabilities as registered (empty when none were)."""
+
+    person_ref: str
+    vulnerabilities: list[Vulnerability]
 
 
 class ErasedOut(_Body):

@@ -82,8 +82,14 @@ def stored_of(doc: Document) -> Stored | None:
     resolved = DEFAULT_REGISTRY.resolve(doc["type"])
     if resolved is None:
         return None
-    model, _ = resolved
-    event = model.model_validate_json(doc["body"])
+    model, upcasters = resolved
+    if upcasters:  # kept before its event's current version: read as that version
+        body = json.loads(doc["body"])
+        for step in upcasters:
+            body = step(body)
+        event = model.model_validate_json(json.dumps(body))
+    else:
+        event = model.model_validate_json(doc["body"])
     return Stored(doc["topic"], doc["partition"], doc["offset"], doc["event_id"], event)
 
 
