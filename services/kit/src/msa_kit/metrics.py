@@ -31,3 +31,13 @@ CLOCK_DAY = Gauge(
     "msa_clock_day_timestamp_seconds",
     "Start (city midnight, Unix seconds) of the latest clock day this service has reached",
 )
+STORE_WRITES = Counter(
+    "msa_store_writes_total",
+    "Documents the store acknowledged as inserted, updated or deleted, by collection",
+    ["collection", "kind"],
+)
+STORE_COMMANDS = Counter(
+    "msa_store_write_commands_total",
+    "Write commands the store acknowledged",
+    ["collection", "kind"],
+)
