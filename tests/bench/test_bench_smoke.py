@@ -100,11 +100,12 @@ async def test_only_billing_runs_with_the_store_ceilings_and_smaller_baselines(
     cfg = BenchConfig(entries=30, latency_s=2.0, run=unique("bench").replace("-", ""),
                       only_billing=True, baseline_entries=10)  # fmt: skip
     result = await run_bench(cfg, {**infra.env(), **keys.service_env()}, load_reference(),
-                             tmp_path / "logs", print)  # fmt: skip
+                             tmp_path / "logs", print, server_pids(infra))  # fmt: skip
 
     assert result["reporting_replay"] is None
     assert set(result["ceilings"]) == {
         "store_entries_per_s", "store_indexed_entries_per_s", "store_load_average",
+        "store_cpu_s_per_1000",
     }  # fmt: skip
     assert result["billing"]["batched"]["entries"] == 30
     b = result["billing"]

@@ -142,7 +142,13 @@ class OutboxRelay:
         """Delete records published more than the retention ago; returns how many. Pending
         and parked records are never deleted."""
         cutoff = (now or datetime.now(UTC)) - self._retention
-        done = await self._outbox.delete_many({"published": True, "published_at": {"$lt": cutoff}})
+        # A record is written (its ``order`` is the wall clock's nanoseconds then, or just
+        # above its key's last) before it is published, so only records ordered before the
+        # cutoff can be due: the (published, order) index bounds the scan, which otherwise
+        # reads every published record each round (a few % of the store's time under load).
+        before = int(cutoff.timestamp() * 1_000_000_000)
+        due = {"published": True, "order": {"$lt": before}, "published_at": {"$lt": cutoff}}
+        done = await self._outbox.delete_many(due)
         if done.deleted_count:
             log.info("published outbox records pruned", count=done.deleted_count)
         return done.deleted_count

@@ -57,6 +57,16 @@ def _billing(c: dict[str, Any], b: dict[str, Any]) -> list[Row]:
             f"{t['ratio_to_store_ceiling']:.1%} of (b), "
             f"{t['ratio_to_indexed_store_ceiling']:.1%} of (b) indexed", _load(t),
         ))  # fmt: skip
+    ceiling_cpu, billing_cpu = (
+        c.get("store_cpu_s_per_1000"),
+        b["batched"].get("cpu_s_per_1000", {}).get("store"),
+    )
+    if ceiling_cpu and billing_cpu:
+        out.append((
+            "store CPU per 1,000 entries", f"{ceiling_cpu:.2f} s at (b), {billing_cpu:.2f} s "
+            "billing batched", f"(b) / billing = {ceiling_cpu / billing_cpu:.1%}: the ratio the "
+            "store's CPU allows", "",
+        ))  # fmt: skip
     out += [
         ("batching gain", f"x{b['batching_gain']:.2f}", "batched / per entry", ""),
         ("scaling 2 instances", f"x{b['scaling_two_over_one']:.2f}",

@@ -134,8 +134,10 @@ async def run_bench(
                 "reporting_replay": _replay(replay)}  # fmt: skip
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
     ceiling_load = load_average()
-    store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
-    indexed = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
+    pid = (servers or {}).get("store")
+    store, ceiling_cpu = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries,
+                                             store_pid=pid)  # fmt: skip
+    indexed, _ = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
     say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each), "
         f"{indexed.per_s:,.0f} with billing's indexes")  # fmt: skip
     figures: ReplayFigures | None = None
@@ -174,6 +176,13 @@ async def run_bench(
             "store_entries_per_s": round(store.per_s, 1),
             "store_indexed_entries_per_s": round(indexed.per_s, 1),
             "store_load_average": ceiling_load,
+            # the store's CPU per 1,000 entries at the ceiling: set beside billing's, a ratio
+            # that the machine's other load moves much less than the rates
+            **(
+                {"store_cpu_s_per_1000": round(ceiling_cpu * 1000 / cfg.entries, 2)}
+                if ceiling_cpu is not None
+                else {}
+            ),
         },
         "billing": {
             "batched": _tp(batched, store.per_s, indexed.per_s),
