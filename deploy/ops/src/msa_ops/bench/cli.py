@@ -15,7 +15,8 @@ from rich.console import Console
 
 from msa_ops.bench.cost import server_pids
 from msa_ops.bench.report import blocks, markdown, replace_block, rich_table, summary
-from msa_ops.bench.run import BenchConfig, run_bench
+from msa_ops.bench.run import BenchConfig, ceiling_databases, run_bench
+from msa_ops.bench.store import drop_databases
 from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
@@ -84,6 +85,9 @@ def bench(
     console.print(rich_table(result))
     if markdown_out:
         write_docs(result, markdown_out, readme)
+    if not cfg.only_replay:
+        say("dropping the ceilings' databases (SecantusDB: minutes)")
+        asyncio.run(drop_databases(infra.mongodb_uri, ceiling_databases(cfg)))
     console.print(f"JSON: {out}; done in {time.monotonic() - began:.0f}s")
 
 

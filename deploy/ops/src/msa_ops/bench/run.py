@@ -135,9 +135,10 @@ async def run_bench(
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
     ceiling_load = load_average()
     pid = (servers or {}).get("store")
-    store, ceiling_cpu = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries,
+    plain, with_indexes = ceiling_databases(cfg)
+    store, ceiling_cpu = await store_ceiling(uri, plain, cfg.entries,
                                              store_pid=pid)  # fmt: skip
-    indexed, _ = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
+    indexed, _ = await store_ceiling(uri, with_indexes, cfg.entries, indexed=True)
     say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each), "
         f"{indexed.per_s:,.0f} with billing's indexes")  # fmt: skip
     figures: ReplayFigures | None = None
@@ -195,6 +196,11 @@ async def run_bench(
         },
         "reporting_replay": _replay(figures) if figures else None,
     }
+
+
+def ceiling_databases(cfg: BenchConfig) -> list[str]:
+    """The databases the store ceilings write; the caller drops them after the run."""
+    return [f"{cfg.run}_ceiling", f"{cfg.run}_ceiling_ix"]
 
 
 def _header(cfg: BenchConfig) -> dict[str, Any]:

@@ -73,7 +73,8 @@ async def store_ceiling(
 ) -> tuple[Rate, float | None]:
     """Entries per second the store takes as raw bulk inserts (four documents each), into
     plain collections or, ``indexed``, into ones with billing's indexes; and the CPU seconds
-    the store process (``store_pid``, if local) spent on those inserts."""
+    the store process (``store_pid``, if local) spent on those inserts. The caller drops
+    ``database`` (``drop_databases``) once nothing is measured any more."""
     client = connect(mongodb_uri, app_name="msa-bench-store")
     db = client[database]
     try:
@@ -101,5 +102,15 @@ async def store_ceiling(
             cpu += (c1 - c0) if c0 is not None and c1 is not None else 0.0
         return Rate(entries, busy), (cpu if store_pid else None)
     finally:
-        await client.drop_database(database)
+        await client.close()
+
+
+async def drop_databases(mongodb_uri: str, databases: list[str]) -> None:
+    """Drop the ceilings' databases. SecantusDB deletes key by key (minutes for a 100,000
+    entry ceiling), so this runs after the last measurement, not between them."""
+    client = connect(mongodb_uri, app_name="msa-bench-store")
+    try:
+        for name in databases:
+            await client.drop_database(name)
+    finally:
         await client.close()
