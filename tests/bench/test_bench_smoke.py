@@ -75,7 +75,7 @@ def _docs_are_written_between_their_markers(result: dict[str, Any], tmp_path: Pa
     text = docs.read_text()
     assert "old" not in text and text.endswith("## Method\nkept\n")
     assert text.count("| billing, batched (40)") == 1 and "| reporting replay" in text
-    assert "Billing: " in readme.read_text() and "old" not in readme.read_text()
+    assert "Billing (40 entries): " in readme.read_text() and "old" not in readme.read_text()
 
 
 async def test_only_the_replay_runs_with_its_kafka_ceilings(infra: Any, tmp_path: Path) -> None:

@@ -231,7 +231,8 @@ def summary(r: dict[str, Any]) -> dict[str, str]:
     if b is not None:
         t, lat = b["batched"], b["latency"]
         out["billing"] = (
-            f"Billing: {t['per_s']:,.0f} entries/s, {t['ratio_to_store_ceiling']:.1%} of the "
+            f"Billing ({t['entries']:,} entries): {t['per_s']:,.0f} entries/s, "
+            f"{t['ratio_to_store_ceiling']:.1%} of the "
             f"store ceiling, {t['writes_per_entry']:.2f} writes/entry; p99 {lat['p99_ms']:,.0f} "
             f"ms; 2 instances x{b['scaling_two_over_one']:.2f} "
             f"({sum(ok for rep, ok in met if not rep)}/3 targets met)."
