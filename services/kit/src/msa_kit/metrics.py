@@ -62,3 +62,13 @@ HTTP_SECONDS = Histogram(
     ["method", "route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+STORE_WRITES = Counter(
+    "msa_store_writes_total",
+    "Documents the store acknowledged as inserted, updated or deleted, by collection",
+    ["collection", "kind"],
+)
+STORE_COMMANDS = Counter(
+    "msa_store_write_commands_total",
+    "Write commands the store acknowledged",
+    ["collection", "kind"],
+)

@@ -19,6 +19,8 @@ from pymongo.errors import (
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
+from msa_kit.store_writes import StoreWrites
+
 T = TypeVar("T")
 Document = dict[str, Any]
 
@@ -56,7 +58,8 @@ def is_unavailable(exc: BaseException) -> bool:
 
 
 def connect(uri: str, *, app_name: str) -> AsyncMongoClient[Document]:
-    """A client with majority writes and short selection timeouts so outages surface fast."""
+    """A client with majority writes and short selection timeouts so outages surface fast;
+    the documents it writes are counted on ``/metrics`` (``msa_store_writes_total``)."""
     return AsyncMongoClient(
         uri,
         appname=app_name,
@@ -64,6 +67,7 @@ def connect(uri: str, *, app_name: str) -> AsyncMongoClient[Document]:
         connectTimeoutMS=3000,
         retryWrites=True,
         tz_aware=True,
+        event_listeners=[StoreWrites()],
     )
 
 

@@ -41,6 +41,7 @@ UNPUBLISHABLE: tuple[type[BaseException], ...] = (
     TopicAuthorizationFailedError,
 )
 LEASES = "leases"
+PRUNE_MAX = 10_000  # records deleted per prune round; the next round takes the rest
 
 
 class OutboxRelay:
@@ -141,10 +142,23 @@ class OutboxRelay:
         """Delete records published more than the retention ago; returns how many. Pending
         and parked records are never deleted."""
         cutoff = (now or datetime.now(UTC)) - self._retention
-        done = await self._outbox.delete_many({"published": True, "published_at": {"$lt": cutoff}})
-        if done.deleted_count:
-            log.info("published outbox records pruned", count=done.deleted_count)
-        return done.deleted_count
+        # A record is written (its ``order`` is the wall clock's nanoseconds then, or just
+        # above its key's last) before it is published, so only records ordered before the
+        # cutoff can be due: the (published, order) index bounds the search on MongoDB.
+        # Finding them first and deleting by id keeps a round that finds nothing cheap on
+        # SecantusDB too, whose filtered delete reads every published record (about 0.1 ms
+        # each, every minute; its find scans some fifty times faster).
+        before = int(cutoff.timestamp() * 1_000_000_000)
+        due = {"published": True, "order": {"$lt": before}, "published_at": {"$lt": cutoff}}
+        found = self._outbox.find(due, {"_id": 1}).limit(PRUNE_MAX)
+        ids = [doc["_id"] async for doc in found]
+        deleted = 0
+        for chunk in id_chunks(ids):
+            done = await self._outbox.delete_many({"_id": {"$in": chunk}, **due})
+            deleted += done.deleted_count
+        if deleted:
+            log.info("published outbox records pruned", count=deleted)
+        return deleted
 
     async def _prune_due(self) -> None:
         now = datetime.now(UTC)

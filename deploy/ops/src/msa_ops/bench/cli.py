@@ -7,14 +7,16 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from msa_contracts.reference import load_reference
 from rich.console import Console
 
-from msa_ops.bench.report import markdown, rich_table
-from msa_ops.bench.run import BenchConfig, run_bench
+from msa_ops.bench.cost import server_pids
+from msa_ops.bench.report import blocks, markdown, replace_block, rich_table, summary
+from msa_ops.bench.run import BenchConfig, ceiling_databases, run_bench
+from msa_ops.bench.store import drop_databases
 from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
@@ -39,8 +41,16 @@ def bench(
     ] = None,
     out: Annotated[Path, typer.Option(help="Where the JSON goes.")] = Path("var/bench/latest.json"),
     markdown_out: Annotated[
-        Path | None, typer.Option("--markdown", help="Also write docs/PERFORMANCE.md's table here.")
+        Path | None,
+        typer.Option(
+            "--markdown",
+            help="Write the tables into this file (docs/PERFORMANCE.md: between its bench "
+            "markers, the parts this run measured) and the summary into --readme.",
+        ),
     ] = None,
+    readme: Annotated[
+        Path, typer.Option(help="Where --markdown puts the summary lines (between markers).")
+    ] = Path("README.md"),
 ) -> None:
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
     if quick:
@@ -53,7 +63,8 @@ def bench(
     run = f"bench{datetime.now(UTC):%Y%m%d%H%M%S}"
     cfg = BenchConfig(entries=entries, persons=persons, latency_s=10.0 if quick else 30.0, run=run,
                       only_replay=only == "replay", only_billing=only == "billing",
-                      baseline_entries=baseline_entries)  # fmt: skip
+                      baseline_entries=baseline_entries,
+                      latency_min_entries=0 if quick else 3000)  # fmt: skip
     began = time.monotonic()
 
     def say(message: str) -> None:
@@ -66,11 +77,35 @@ def bench(
             load_reference(),
             Path(settings.var_dir) / "logs" / run,
             say,
+            server_pids(infra),
         )
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     console.print(rich_table(result))
     if markdown_out:
-        markdown_out.write_text(markdown(result))
+        write_docs(result, markdown_out, readme)
+    if not cfg.only_replay:
+        say("dropping the ceilings' databases (SecantusDB: minutes)")
+        asyncio.run(drop_databases(infra.mongodb_uri, ceiling_databases(cfg)))
     console.print(f"JSON: {out}; done in {time.monotonic() - began:.0f}s")
+
+
+def write_docs(result: dict[str, Any], docs: Path, readme: Path) -> None:
+    """The run's tables into ``docs`` (between its markers if it has them, else the whole
+    file) and its summary lines into ``readme`` (if it has the markers)."""
+    text = docs.read_text() if docs.is_file() else ""
+    if "<!-- bench:" in text:
+        for name, content in blocks(result).items():
+            text = replace_block(text, name, content)
+        docs.write_text(text)
+    else:
+        docs.write_text(markdown(result))
+    console.print(f"tables: {docs}")
+    if readme.is_file() and "<!-- bench:summary-" in (old := readme.read_text()):
+        new = old
+        for name, line in summary(result).items():
+            if f"<!-- bench:summary-{name}:start -->" in new:
+                new = replace_block(new, f"summary-{name}", line)
+        readme.write_text(new)
+        console.print(f"summary: {readme}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from msa_ops.bench import wire
 from msa_ops.bench.billing import BillingRun, entries
+from msa_ops.bench.cost import CpuMeter, delta, load_average, scrape_writes
 from msa_ops.bench.rss import RssSampler
 
 
@@ -19,6 +20,10 @@ class Throughput:
     rss_peak: dict[str, int]
     rss_early: dict[str, int]
     rss_end: dict[str, int]
+    cpu_s: dict[str, float] = field(default_factory=dict)  # per process, over the run
+    writes: dict[str, float] = field(default_factory=dict)  # documents, "collection/kind"
+    commands: dict[str, float] = field(default_factory=dict)  # write commands, likewise
+    load: tuple[float, float] = (0.0, 0.0)  # one-minute load average at start and end
 
     @property
     def per_s(self) -> float:
@@ -39,11 +44,31 @@ def _pids(run: BillingRun) -> dict[str, int]:
     return {f"billing-{i}": p.proc.pid for i, p in enumerate(run.processes) if p.proc}
 
 
-async def throughput(run: BillingRun, count: int, say: Callable[[str], None]) -> Throughput:
-    """Publish ``count`` entries at once; seconds from the first publish to the last accept."""
+def _writes(run: BillingRun) -> tuple[dict[str, float], dict[str, float]]:
+    docs: dict[str, float] = {}
+    commands: dict[str, float] = {}
+    for p in run.processes:
+        d, c = scrape_writes(p.port)
+        docs, commands = _add(docs, d), _add(commands, c)
+    return docs, commands
+
+
+def _add(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    return {k: a.get(k, 0.0) + b.get(k, 0.0) for k in set(a) | set(b)}
+
+
+async def throughput(
+    run: BillingRun, count: int, say: Callable[[str], None], servers: dict[str, int]
+) -> Throughput:
+    """Publish ``count`` entries at once; seconds from the first publish to the last accept,
+    with the CPU seconds of billing and the ``servers`` (name → pid) and billing's store
+    writes over that time."""
     batch = entries(run, count, run.cases, prefix="tp")
     ids = {f"tp-{n}" for n in range(count)}
     early: dict[str, int] = {}
+    writes_before = await asyncio.to_thread(_writes, run)
+    load_before = load_average()
+    cpu = CpuMeter({**_pids(run), **servers}).start()
     with RssSampler(_pids(run)) as rss:
         t0 = time.perf_counter()
         sending = asyncio.create_task(wire.produce(run.bootstrap, wire.chunked(iter(batch), 5000)))
@@ -60,7 +85,14 @@ async def throughput(run: BillingRun, count: int, say: Callable[[str], None]) ->
                 last_said = time.monotonic()
         await sending
         seconds = max(run.accepted[i] for i in ids) - t0
-    return Throughput(count, seconds, dict(rss.peak), early, dict(rss.last))
+    spent = cpu.stop()
+    await asyncio.sleep(1.0)  # the relay's marks of the last records
+    docs, commands = await asyncio.to_thread(_writes, run)
+    return Throughput(
+        count, seconds, dict(rss.peak), early, dict(rss.last), spent,
+        delta(docs, writes_before[0]), delta(commands, writes_before[1]),
+        (load_before, load_average()),
+    )  # fmt: skip
 
 
 async def latency(run: BillingRun, per_s: float, seconds: float) -> Latency:

@@ -23,6 +23,7 @@ from msa_contracts.envelope import Record
 from msa_contracts.reference import ReferenceData
 
 from msa_ops.bench import wire
+from msa_ops.bench.cost import load_average
 from msa_ops.bench.rss import RssSampler, rss_bytes
 from msa_ops.bench.year import CASES, CLOCK, LEDGER, PERSONS, YearConfig, year_of_events
 
@@ -39,8 +40,11 @@ ENV = {
     CLOCK: "REPORTING_CLOCK_TOPIC",
 }
 PROGRESS = re.compile(r"read ([\d,]+) records")
+PROGRESS_END = re.compile(r"rebuilt \S+: ([\d,]+) records")
 REBUILT = re.compile(r"events in ([\d.]+)s")  # the replay's own time, without interpreter start
 CHECKPOINT = 100_000
+#: records read at which time and RSS are taken for the growth table (and at the end)
+GROWTH = (100_000, 300_000)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class ReplayFigures:
     rss_at_checkpoint: int | None
     rss_at_end: int | None
     log: str
+    #: (records, seconds since reading began, RSS bytes) at each GROWTH point and the end
+    growth: tuple[tuple[int, float, int | None], ...] = ()
+    load: tuple[float, float] = (0.0, 0.0)  # one-minute load average at start and end
 
     @property
     def replay_per_s(self) -> float:
@@ -80,15 +87,25 @@ async def write_year(
     return topics, rate
 
 
+@dataclass(frozen=True)
+class ReplayRun:
+    seconds: float
+    sampler: RssSampler
+    at_checkpoint: int | None  # RSS when CHECKPOINT records were read
+    growth: tuple[tuple[int, float, int | None], ...]
+
+
 def run_replay(
     env: dict[str, str],
     topics: dict[str, wire.BenchTopic],
     database: str,
     log_path: Path,
     say: Callable[[str], None],
-) -> tuple[float, RssSampler, int | None]:
-    """The replay process; returns (seconds, sampler, RSS when CHECKPOINT records were read)."""
-    child_env = {**os.environ, **env, "SERVICE_NAME": "reporting", "MONGODB_DATABASE": database}
+) -> ReplayRun:
+    """The replay process, its time, memory and growth (time and RSS at GROWTH points)."""
+    # the replay writes ``database`` only; it refuses the one it would serve (MONGODB_DATABASE)
+    child_env = {**os.environ, **env, "SERVICE_NAME": "reporting"}
+    child_env.pop("MONGODB_DATABASE", None)
     child_env |= {ENV[role]: topics[name].name for role, name in ROLES.items()}
     log_path.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
@@ -101,23 +118,36 @@ def run_replay(
     )
     at_checkpoint: int | None = None
     reported: float | None = None
+    growth: list[tuple[int, float, int | None]] = []
+    reading_since: float | None = None
     with RssSampler({"reporting-replay": proc.pid}) as sampler, log_path.open("w") as log:
         assert proc.stderr is not None
         last_said = 0.0
         for line in proc.stderr:
             log.write(line)
+            if reading_since is None and line.startswith("reading "):
+                reading_since = time.monotonic()
             found = PROGRESS.search(line)
-            if found and at_checkpoint is None and int(found[1].replace(",", "")) >= CHECKPOINT:
+            read = int(found[1].replace(",", "")) if found else 0
+            if found and at_checkpoint is None and read >= CHECKPOINT:
                 at_checkpoint = rss_bytes(proc.pid)
+            if found and len(growth) < len(GROWTH) and read >= GROWTH[len(growth)]:
+                since = time.monotonic() - (reading_since or t0)
+                growth.append((read, since, rss_bytes(proc.pid)))
             if (done := REBUILT.search(line)) and "rebuilt" in line:
                 reported = float(done[1])
             if time.monotonic() - last_said > 2 or "rebuilt" in line:
                 say(f"replay: {line.strip()}")
                 last_said = time.monotonic()
+            if "rebuilt" in line:
+                final = PROGRESS_END.search(line)
+                records = int(final[1].replace(",", "")) if final else 0
+                rss = rss_bytes(proc.pid) or sampler.last.get("reporting-replay")
+                growth.append((records, reported or time.monotonic() - t0, rss))
         code = proc.wait()
     if code != 0:
         raise RuntimeError(f"replay failed ({code}); see {log_path}")
-    return reported or time.monotonic() - t0, sampler, at_checkpoint
+    return ReplayRun(reported or time.monotonic() - t0, sampler, at_checkpoint, tuple(growth))
 
 
 async def bench_replay(
@@ -132,17 +162,18 @@ async def bench_replay(
     topics, produced = await write_year(bootstrap, run, reference, config, say)
     consumed = await wire.consume(bootstrap, [t.name for t in topics.values()])
     say(f"ceiling: raw consume {consumed.records:,} records ({consumed.per_s:,.0f}/s)")
-    seconds, sampler, at_checkpoint = run_replay(
-        env, topics, f"{run}_replay", log_dir / "replay.log", say
-    )
+    load = load_average()
+    done = run_replay(env, topics, f"{run}_replay", log_dir / "replay.log", say)
     name = "reporting-replay"
     return ReplayFigures(
         produced.records,
         produced,
         consumed,
-        seconds,
-        sampler.peak.get(name, 0),
-        at_checkpoint,
-        sampler.last.get(name),
+        done.seconds,
+        done.sampler.peak.get(name, 0),
+        done.at_checkpoint,
+        done.sampler.last.get(name),
         str(log_dir / "replay.log"),
+        done.growth,
+        (load, load_average()),
     )

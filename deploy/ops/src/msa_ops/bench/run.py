@@ -15,6 +15,7 @@ from msa_contracts.reference import ReferenceData
 
 from msa_ops.bench import wire
 from msa_ops.bench.billing import BillingRun, new_run
+from msa_ops.bench.cost import load_average
 from msa_ops.bench.load import Throughput, latency, throughput
 from msa_ops.bench.replay import ReplayFigures, bench_replay
 from msa_ops.bench.rss import mib
@@ -33,6 +34,7 @@ class BenchConfig:
     only_replay: bool = False  # the simulated year's replay and its Kafka ceilings only
     only_billing: bool = False  # the store ceilings and billing only
     baseline_entries: int | None = None  # per-entry and two-instance scenarios (None: entries)
+    latency_min_entries: int = 3000  # the latency run lasts until this many were offered
 
 
 def machine() -> dict[str, Any]:
@@ -69,6 +71,7 @@ async def _scenario(
     say: Callable[[str], None],
     then: Callable[[BillingRun], Any] | None = None,
     entries: int | None = None,
+    servers: dict[str, int] | None = None,
 ) -> tuple[Throughput, Any]:
     count = entries or cfg.entries
     run = new_run(
@@ -83,7 +86,7 @@ async def _scenario(
     )
     try:
         await run.start(min(400, max(20, count // 10)), say)  # cases the entries go to
-        result = await throughput(run, count, say)
+        result = await throughput(run, count, say, servers or {})
         say(f"billing {name}: {result.per_s:,.0f} entries/s over {count:,}")
         after = await then(run) if then else None
         return result, after
@@ -92,10 +95,18 @@ async def _scenario(
 
 
 def _tp(t: Throughput, store_per_s: float, indexed_per_s: float) -> dict[str, Any]:
+    per_k = 1000 / max(t.entries, 1)
     return {
         "entries": t.entries,
         "seconds": round(t.seconds, 2),
         "per_s": round(t.per_s, 1),
+        "load_average": list(t.load),
+        "cpu_s_per_1000": {k: round(v * per_k, 2) for k, v in sorted(t.cpu_s.items())},
+        "writes_per_entry": round(sum(t.writes.values()) / max(t.entries, 1), 2),
+        "writes_per_entry_by_collection": {
+            k: round(v / max(t.entries, 1), 3) for k, v in sorted(t.writes.items()) if v
+        },
+        "write_commands_per_entry": round(sum(t.commands.values()) / max(t.entries, 1), 3),
         "ratio_to_store_ceiling": round(t.per_s / store_per_s, 3),
         "ratio_to_indexed_store_ceiling": round(t.per_s / indexed_per_s, 3),
         "rss_peak_mib": {k: mib(v) for k, v in t.rss_peak.items()},
@@ -110,7 +121,10 @@ async def run_bench(
     reference: ReferenceData,
     log_dir: Path,
     say: Callable[[str], None],
+    servers: dict[str, int] | None = None,
 ) -> dict[str, Any]:
+    """Every measurement of ``cfg``; ``servers`` (name → pid: store, broker) are the
+    processes whose CPU seconds are read beside billing's."""
     bootstrap, uri = env["KAFKA_BOOTSTRAP_SERVERS"], env["MONGODB_URI"]
     if cfg.only_replay:
         replay = await bench_replay(
@@ -119,8 +133,12 @@ async def run_bench(
         return {**_header(cfg), "ceilings": _kafka(replay), "billing": None,
                 "reporting_replay": _replay(replay)}  # fmt: skip
     say(f"run {cfg.run}: store ceiling over {cfg.entries:,} entries")
-    store = await store_ceiling(uri, f"{cfg.run}_ceiling", cfg.entries)
-    indexed = await store_ceiling(uri, f"{cfg.run}_ceiling_ix", cfg.entries, indexed=True)
+    ceiling_load = load_average()
+    pid = (servers or {}).get("store")
+    plain, with_indexes = ceiling_databases(cfg)
+    store, ceiling_cpu = await store_ceiling(uri, plain, cfg.entries,
+                                             store_pid=pid)  # fmt: skip
+    indexed, _ = await store_ceiling(uri, with_indexes, cfg.entries, indexed=True)
     say(f"ceiling: store {store.per_s:,.0f} entries/s (4 documents each), "
         f"{indexed.per_s:,.0f} with billing's indexes")  # fmt: skip
     figures: ReplayFigures | None = None
@@ -139,31 +157,50 @@ async def run_bench(
         {},
         say,
         then=lambda run: _latency(run, cfg, say),
+        servers=servers,
     )
     baseline = cfg.baseline_entries
     per_entry, _ = await _scenario(
         "e1", cfg, env, reference, log_dir, 1, PORT + 2, {"PROCESSING_BATCH_MAX": "1"}, say,
-        entries=baseline,
+        entries=baseline, servers=servers,
+    )  # fmt: skip
+    one, _ = (batched, None) if not baseline else await _scenario(
+        "o1", cfg, env, reference, log_dir, 1, PORT + 3, {}, say, entries=baseline,
+        servers=servers,
     )  # fmt: skip
     two, _ = await _scenario("b2", cfg, env, reference, log_dir, 2, PORT + 4, {}, say,
-                             entries=baseline)  # fmt: skip
+                             entries=baseline, servers=servers)  # fmt: skip
     return {
         **_header(cfg),
         "ceilings": {
             **(_kafka(figures) if figures else {}),
             "store_entries_per_s": round(store.per_s, 1),
             "store_indexed_entries_per_s": round(indexed.per_s, 1),
+            "store_load_average": ceiling_load,
+            # the store's CPU per 1,000 entries at the ceiling: set beside billing's, a ratio
+            # that the machine's other load moves much less than the rates
+            **(
+                {"store_cpu_s_per_1000": round(ceiling_cpu * 1000 / cfg.entries, 2)}
+                if ceiling_cpu is not None
+                else {}
+            ),
         },
         "billing": {
             "batched": _tp(batched, store.per_s, indexed.per_s),
             "per_entry": _tp(per_entry, store.per_s, indexed.per_s),
+            "one_instance_baseline": _tp(one, store.per_s, indexed.per_s),
             "two_instances": _tp(two, store.per_s, indexed.per_s),
             "batching_gain": round(batched.per_s / per_entry.per_s, 2),
-            "scaling_two_over_one": round(two.per_s / batched.per_s, 2),
+            "scaling_two_over_one": round(two.per_s / one.per_s, 2),
             "latency": lat,
         },
         "reporting_replay": _replay(figures) if figures else None,
     }
+
+
+def ceiling_databases(cfg: BenchConfig) -> list[str]:
+    """The databases the store ceilings write; the caller drops them after the run."""
+    return [f"{cfg.run}_ceiling", f"{cfg.run}_ceiling_ix"]
 
 
 def _header(cfg: BenchConfig) -> dict[str, Any]:
@@ -198,6 +235,11 @@ def _replay(replay: ReplayFigures) -> dict[str, Any]:
         "rss_peak_mib": mib(replay.rss_peak),
         "rss_at_100k_mib": mib(replay.rss_at_checkpoint) if replay.rss_at_checkpoint else None,
         "rss_end_mib": mib(replay.rss_at_end),
+        "load_average": list(replay.load),
+        "growth": [
+            {"records": n, "seconds": round(t, 2), "rss_mib": mib(rss)}
+            for n, t, rss in replay.growth
+        ],
     }
 
 
@@ -206,9 +248,12 @@ async def _latency(run: BillingRun, cfg: BenchConfig, say: Callable[[str], None]
     first = min(v for k, v in run.accepted.items() if k.startswith("tp-"))
     last = max(v for k, v in run.accepted.items() if k.startswith("tp-"))
     offered = max(1.0, tp / max(last - first, 1e-3) / 4)
-    say(f"latency: offering {offered:,.0f} entries/s for {cfg.latency_s:.0f}s")
-    result = await latency(run, offered, cfg.latency_s)
+    seconds = max(cfg.latency_s, cfg.latency_min_entries / offered)
+    say(f"latency: offering {offered:,.0f} entries/s for {seconds:.0f}s")
+    load = load_average()
+    result = await latency(run, offered, seconds)
     return {
+        "load_average": [load, load_average()],
         "offered_per_s": round(result.offered_per_s, 1),
         "sent": result.sent,
         "p50_ms": result.p50_ms,

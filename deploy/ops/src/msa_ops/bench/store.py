@@ -18,6 +18,7 @@ from msa_billing.adapters.indexes import ensure_indexes
 from msa_kit.mongo import connect
 from msa_kit.outbox import Outbox
 
+from msa_ops.bench.cost import cpu_seconds
 from msa_ops.bench.wire import Rate
 
 BATCH = 1000
@@ -63,17 +64,24 @@ def _documents(n: int, now: datetime) -> dict[str, dict[str, Any]]:
 
 
 async def store_ceiling(
-    mongodb_uri: str, database: str, entries: int, *, indexed: bool = False
-) -> Rate:
+    mongodb_uri: str,
+    database: str,
+    entries: int,
+    *,
+    indexed: bool = False,
+    store_pid: int | None = None,
+) -> tuple[Rate, float | None]:
     """Entries per second the store takes as raw bulk inserts (four documents each), into
-    plain collections or, ``indexed``, into ones with billing's indexes."""
+    plain collections or, ``indexed``, into ones with billing's indexes; and the CPU seconds
+    the store process (``store_pid``, if local) spent on those inserts. The caller drops
+    ``database`` (``drop_databases``) once nothing is measured any more."""
     client = connect(mongodb_uri, app_name="msa-bench-store")
     db = client[database]
     try:
         if indexed:
             await ensure_indexes(db)
             await Outbox(db, source="/msa/bench").ensure_indexes()
-        busy = 0.0
+        busy, cpu = 0.0, 0.0
         now = datetime.now(UTC)
         for start in range(0, entries, BATCH):
             docs = [_documents(n, now) for n in range(start, min(entries, start + BATCH))]
@@ -86,11 +94,23 @@ async def store_ceiling(
                     for t in ("feedback", "ledger")
                 ],
             }
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), cpu_seconds(store_pid) if store_pid else None
             for name, items in batches.items():
                 await db[name].insert_many(items, ordered=False)
             busy += time.perf_counter() - t0
-        return Rate(entries, busy)
+            c1 = cpu_seconds(store_pid) if store_pid else None
+            cpu += (c1 - c0) if c0 is not None and c1 is not None else 0.0
+        return Rate(entries, busy), (cpu if store_pid else None)
     finally:
-        await client.drop_database(database)
+        await client.close()
+
+
+async def drop_databases(mongodb_uri: str, databases: list[str]) -> None:
+    """Drop the ceilings' databases. SecantusDB deletes key by key (minutes for a 100,000
+    entry ceiling), so this runs after the last measurement, not between them."""
+    client = connect(mongodb_uri, app_name="msa-bench-store")
+    try:
+        for name in databases:
+            await client.drop_database(name)
+    finally:
         await client.close()

@@ -45,6 +45,10 @@ class LocalKafka:
         """Bootstrap servers string for clients."""
         return f"127.0.0.1:{self.settings.kafka_port}"
 
+    def pid(self) -> int | None:
+        """The running broker's pid (None when not running)."""
+        return self.process.pid()
+
     def running_port(self) -> int | None:
         """Broker port of our running process (from its properties), or None if not running."""
         if self.process.pid() is None:

@@ -63,6 +63,10 @@ class LocalMongo:
     def _process(self) -> ManagedProcess:
         return self.mongod if self.backend == "mongod" else self.secantus
 
+    def pid(self) -> int | None:
+        """The running server's pid (None when not running)."""
+        return self._process().pid()
+
     def running_port(self) -> int | None:
         """Port of our running server (from its command line), or None if not running."""
         argv = self._process().cmdline()
