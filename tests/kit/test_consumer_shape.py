@@ -120,3 +120,17 @@ def test_processing_a_record_again_emits_the_same_event_ids() -> None:
     assert first == again
     ids = [event_id for _, event_id in first]
     assert ids[0] != ids[1] and ids[1] == ids[2]  # two facts; one fact on two topics
+
+
+def test_two_services_answering_the_same_record_emit_different_event_ids() -> None:
+    """Casework, billing and reporting each answer one AccessRequested with a part on the
+    same topic: were the ids the same, intake's inbox would keep only the first answer."""
+
+    def emitted_id(service: str) -> str | None:
+        ctx = context_of(TICK)
+        ctx.emitter = service
+        ctx.emit("msa.intake.access-parts", TICK)
+        return ctx.emitted[0].event_id
+
+    assert emitted_id("casework") == emitted_id("casework")
+    assert len({emitted_id(s) for s in ("casework", "billing", "reporting")}) == 3

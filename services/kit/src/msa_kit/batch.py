@@ -159,7 +159,7 @@ class BatchProcessor:
         scope = Scope()
         contexts = [
             (p, Context(v.envelope, v.record, session, now, sub.provider_of(v.record.topic),
-                        scope=scope, trace=v.span.context))
+                        scope=scope, trace=v.span.context, emitter=self.service))
             for p, v in fresh
         ]  # fmt: skip
         if sub.prepare and contexts:

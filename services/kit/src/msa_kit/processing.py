@@ -78,6 +78,9 @@ class Context:
     patient: bool = True
     #: The trace this record's handling belongs to; what it emits continues it.
     trace: TraceContext | None = None
+    #: The service handling the record: part of every id it emits, so two services that
+    #: answer the same record (an access request, say) never emit the same id.
+    emitter: str = ""
 
     @property
     def event(self) -> Event:
@@ -94,11 +97,15 @@ class Context:
         """Publish ``event`` on ``topic`` (and the ``also`` topics) if and when this
         transaction commits. One fact on several topics keeps one ``ce_id``, so consumers
         of more than one of them can recognise it. The id derives from the consumed record
-        and the fact's place and type among those it causes: processing the record again
-        (after a restore of the database from a backup) emits the same ids, which every
-        consumer's inbox drops; a different decision the second time, a different type."""
+        and the fact's place and type among those it causes, and the emitting service:
+        processing the record again (after a restore of the database from a backup) emits the
+        same ids, which every consumer's inbox drops; a different decision the second time, a
+        different type; another service answering the same record, other ids."""
         place = len({o.event_id for o in self.emitted})
-        cause = f"{self.record.topic}/{self.envelope.id}/{place}/{topic}/{event.ce_type()}"
+        cause = (
+            f"{self.emitter}/{self.record.topic}/{self.envelope.id}/{place}/{topic}/"
+            f"{event.ce_type()}"
+        )
         event_id = str(uuid.uuid5(EMITTED_IDS, cause))
         for name in dict.fromkeys((topic, *also)):
             self.emitted.append(
@@ -282,7 +289,10 @@ class Processor:
     ) -> Disposition:  # fmt: skip
         async def work(session: AsyncClientSession) -> None:
             now = self._clock()
-            ctx = Context(envelope, record, session, now, provider, patient=patient, trace=trace)
+            ctx = Context(
+                envelope, record, session, now, provider, patient=patient, trace=trace,
+                emitter=self.service,
+            )  # fmt: skip
             await self._inbox.record(session, record.topic, envelope.id, envelope.type, now)
             await sub.handler(ctx)
             await ctx.scope.flush()
