@@ -3,13 +3,11 @@ names the case or its workers, invoice amounts stay; an invoice goes after its o
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any, cast
 
 import pytest
-from bson import json_util
 from msa_billing.adapters.commands import MemoryCommands
 from msa_billing.adapters.memory import MemoryStore
 from msa_billing.adapters.store import MongoStore
@@ -21,42 +19,19 @@ from msa_contracts.reference import ReferenceData
 from msa_kit.outbox import Outgoing
 from msa_kit.processing import Context
 from msa_kit.records import RawRecord
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 
 from tests.billing.builders import assigned, closed, logged, new_case_id, opened, tick
 from tests.billing.harness import NOW, TOPICS, record_of
+from tests.store_backends import BACKENDS, Dump, store_on_backend
 
-Dump = Callable[[], Awaitable[str]]
 START = date(2026, 3, 2)
 
 
-@pytest.fixture(params=["memory", pytest.param("mongo", marks=pytest.mark.integration)])
+@pytest.fixture(params=BACKENDS)
 async def backend(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, Dump]]:
-    if request.param == "memory":
-        memory = MemoryStore()
-
-        async def dump_memory() -> str:
-            return repr(memory.data)
-
-        yield memory, dump_memory
-        return
-    infra: Any = request.getfixturevalue("infra")
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.mongodb_uri, tz_aware=True)
-    name = f"billing_retention_{uuid.uuid4().hex[:8]}"
-    mongo = MongoStore(client[name])
-    await mongo.ensure_indexes()
-
-    async def dump_mongo() -> str:
-        db = client[name]
-        return "".join([json_util.dumps(d) for c in await db.list_collection_names()
-                        async for d in db[c].find({})])  # fmt: skip
-
-    try:
-        yield mongo, dump_mongo
-    finally:
-        await client.drop_database(name)
-        await client.close()
+    async for pair in store_on_backend(request, MemoryStore, MongoStore, "billing_retention"):
+        yield pair
 
 
 class Driver:

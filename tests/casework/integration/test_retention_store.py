@@ -3,13 +3,11 @@ no collection of casework holds the case or its person."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import pytest
-from bson import json_util
 from msa_casework.adapters.memory import MemoryStore
 from msa_casework.adapters.mongo import MongoStore
 from msa_casework.bootstrap import build
@@ -18,41 +16,18 @@ from msa_casework.settings import CaseworkSettings
 from msa_contracts import topics
 from msa_contracts.reference import ReferenceData
 from msa_contracts.values import Region
-from pymongo import AsyncMongoClient
 
 from tests.casework.builders import arrival, contract, departed, person_ref, reference_with, tick
 from tests.casework.harness import Harness, names
+from tests.store_backends import BACKENDS, Dump, store_on_backend
 
 REFERENCE: ReferenceData = reference_with(contract("awo", [Region.MITTE], 10, ["ar"]))
-Dump = Callable[[], Awaitable[str]]
 
 
-@pytest.fixture(params=["memory", pytest.param("mongo", marks=pytest.mark.integration)])
+@pytest.fixture(params=BACKENDS)
 async def backend(request: pytest.FixtureRequest) -> AsyncIterator[tuple[Any, Dump]]:
-    if request.param == "memory":
-        memory = MemoryStore()
-
-        async def dump_memory() -> str:
-            return repr(memory.data)
-
-        yield memory, dump_memory
-        return
-    infra: Any = request.getfixturevalue("infra")
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(infra.mongodb_uri, tz_aware=True)
-    name = f"casework_retention_{uuid.uuid4().hex[:8]}"
-    mongo = MongoStore(client[name])
-    await mongo.ensure_indexes()
-
-    async def dump_mongo() -> str:
-        db = client[name]
-        return "".join([json_util.dumps(d) for c in await db.list_collection_names()
-                        async for d in db[c].find({})])  # fmt: skip
-
-    try:
-        yield mongo, dump_mongo
-    finally:
-        await client.drop_database(name)
-        await client.close()
+    async for pair in store_on_backend(request, MemoryStore, MongoStore, "casework_retention"):
+        yield pair
 
 
 async def test_after_the_period_no_collection_names_the_case_or_its_person(
