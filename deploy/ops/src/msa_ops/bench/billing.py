@@ -26,6 +26,7 @@ from msa_contracts.reference import ReferenceData
 from msa_contracts.values import AgeBand, District, GoalDomain, Module, Region, ResidenceStatus
 
 from msa_ops.bench import wire
+from msa_ops.bench.cost import scrape_processed
 from msa_ops.stack import ServiceProcess
 
 DAY = date(2026, 3, 31)
@@ -75,10 +76,25 @@ class BillingRun:
             p.start()
         for p in self.processes:
             await asyncio.to_thread(p.wait_ready, 120.0)
+        await self._wait_processed(self.topics[topics.CASES].name, len(setup) - 1, 600.0)
         warm = entries(self, 1, cases, prefix="warm")
         await wire.produce(self.bootstrap, iter([warm]))
         await self.wait_accepted({"warm-0"}, 600.0)
         say(f"billing {self.run}: {len(self.processes)} instance(s) ready, warm-up accepted")
+
+    async def _wait_processed(self, topic: str, count: int, timeout_s: float) -> None:
+        """Until billing's processes together processed ``count`` records of ``topic``: an
+        entry that comes before its case's assignment is rejected (as it would be live), so
+        the entries wait for the cases."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            done = sum([await asyncio.to_thread(scrape_processed, p.port, topic)
+                        for p in self.processes])  # fmt: skip
+            if done >= count:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"billing processed {done:.0f} of {count} case records")
+            await asyncio.sleep(0.2)
 
     async def wait_accepted(self, ids: set[str], timeout_s: float) -> float:
         """Read the ledger until every id in ``ids`` was accepted; returns when."""

@@ -78,6 +78,15 @@ def scrape_writes(port: int) -> tuple[dict[str, float], dict[str, float]]:
     return docs, commands
 
 
+def scrape_processed(port: int, topic: str) -> float:
+    """Records of ``topic`` a service processed so far, from its /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    found = re.search(r'^msa_messages_total\{outcome="processed",topic="' + re.escape(topic)
+                      + r'"\} ([0-9.e+]+)$', text, re.M)  # fmt: skip
+    return float(found[1]) if found else 0.0
+
+
 def delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
     keys = sorted(set(after) | set(before))
     return {k: after.get(k, 0.0) - before.get(k, 0.0) for k in keys}
