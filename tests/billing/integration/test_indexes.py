@@ -19,6 +19,7 @@ QUERIES = [
     ({"status": "held", "held_since": {"$lte": date(2026, 3, 2).isoformat()}}, RECEIVED),
     ({**UNINVOICED, "service_month": {"$lte": "2026-03"}}, RECEIVED),
     ({"invoice_number": "RE-2026-000001"}, BY_LINE),
+    ({"status": "rejected", "service_date": {"$lt": "2023-03-01"}}, RECEIVED),
 ]
 
 
@@ -31,12 +32,13 @@ async def test_partial_indexes_replace_the_full_ones_and_serve_every_entries_que
         entries = db["entries"]
         await entries.create_index([("status", ASCENDING), ("case_id", ASCENDING)])
         await entries.create_index([("invoice_number", ASCENDING), ("invoice_line", ASCENDING)])
+        await entries.create_index([("status", ASCENDING), ("service_date", ASCENDING)])
         await ensure_indexes(db)
         await ensure_indexes(db)  # a restart (or a second instance) changes nothing
 
         names = set(await entries.index_information())
         assert not names & set(REPLACED)
-        assert {"held_by_case", "held_since", "invoice_lines"} <= names
+        assert {"held_by_case", "held_since", "invoice_lines", "rejected_by_date"} <= names
         for query, order in QUERIES:
             plan = await db.command("explain", {"find": "entries", "filter": query,
                                                 "sort": dict(order)})  # fmt: skip

@@ -1,7 +1,8 @@
-"""Billing's indexes. Every entry is in the ``_id`` and the uninvoiced index; only held
-entries are in the two held indexes and only invoiced ones in the invoice-line index
-(partial indexes), so storing a new accepted entry writes two index keys, not five. Each
-query names the partial index's condition, so the store may use it."""
+"""Billing's indexes. Every entry is in the ``_id``, the uninvoiced and the by-case index;
+only held entries are in the two held indexes, only rejected ones in the rejected-by-date
+index and only invoiced ones in the invoice-line index (partial indexes), so storing a new
+accepted entry writes three index keys, not seven. Each query names the partial index's
+condition, so the store may use it."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import OperationFailure
 
 HELD = {"status": "held"}
+REJECTED = {"status": "rejected"}
 INVOICED = {"invoice_number": {"$gt": ""}}  # strings only: a null number is not indexed
 #: Full indexes of earlier versions that the partial ones replace.
-REPLACED = ("status_1_case_id_1", "status_1_held_since_1", "invoice_number_1_invoice_line_1")
+REPLACED = ("status_1_case_id_1", "status_1_held_since_1", "invoice_number_1_invoice_line_1",
+            "status_1_service_date_1")  # fmt: skip
 INDEX_NOT_FOUND = 27
 
 
@@ -40,7 +43,10 @@ async def ensure_indexes(db: AsyncDatabase[dict[str, Any]]) -> None:
     await db["invoices"].create_index([("provider_id", ASCENDING), ("period", ASCENDING)])
     # deletion periods: a case's entries and invoice lines, closed cases, old invoices
     await entries.create_index([("case_id", ASCENDING)], name="by_case")
-    await entries.create_index([("status", ASCENDING), ("service_date", ASCENDING)])
+    await entries.create_index(  # rejected entries go after their period (retention.py)
+        [("status", ASCENDING), ("service_date", ASCENDING)],
+        name="rejected_by_date", partialFilterExpression=REJECTED,
+    )  # fmt: skip
     await db["invoices"].create_index([("lines.case_id", ASCENDING)])
     await db["invoices"].create_index([("issued_on", ASCENDING)])
     await db["cases"].create_index([("closed_on", ASCENDING)])
