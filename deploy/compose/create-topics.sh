@@ -35,9 +35,9 @@ topic() {
 }
 
 topic msa.allocation.notices 3 --config retention.ms=604800000
-topic msa.intake.persons 6 --config retention.ms=-1
-topic msa.casework.cases 6 --config retention.ms=-1
-topic msa.billing.ledger 6 --config retention.ms=-1
+topic msa.intake.persons 6 --config retention.ms=15552000000
+topic msa.casework.cases 6 --config retention.ms=15552000000
+topic msa.billing.ledger 6 --config retention.ms=15552000000
 topic msa.reporting.measure-outcomes 3 --config cleanup.policy=compact --config min.compaction.lag.ms=60000 --config retention.ms=-1
 topic msa.clock 1 --config retention.ms=2592000000
 topic msa.intake.access-requests 1 --config retention.ms=604800000

@@ -196,11 +196,13 @@ def test_the_new_provider_has_topics_and_a_user(with_new_provider: Tree) -> None
     assert f"msa.provider.{NEW_PROVIDER}.hours" in script
 
 
-def test_the_persons_topic_keeps_every_erasure_for_ever() -> None:
-    """Intake re-applies the PersonErased records of this topic after a restore: it must
-    never delete them (retention) nor compact them away."""
-    from msa_contracts.topics import FOREVER, PERSONS, catalogue
+def test_the_persons_topic_keeps_every_erasure_longer_than_any_backup() -> None:
+    """Intake re-applies the PersonErased records of this topic after a restore: they must
+    outlive the oldest backup (retention far above the nights kept) and never be compacted
+    away."""
+    from msa_contracts.topics import DAY_MS, PERSONS, catalogue
+    from msa_kit.backup.run import DEFAULT_KEEP
 
     persons = catalogue(()).topic(PERSONS)
-    assert persons.retention_ms == FOREVER and not persons.compacted
+    assert persons.retention_ms > 10 * DEFAULT_KEEP * DAY_MS and not persons.compacted
     assert "retention.bytes" not in persons.config and "intake" in persons.reread_by

@@ -23,8 +23,12 @@ FOREVER = -1
 #: own system) keep the state, so the records go after a quarter, long before any deletion
 #: period of the cases they name ends (docs/DATA-PROTECTION.md)
 PROVIDER_RETENTION_MS = 90 * DAY_MS
-#: the shared event topics keep the whole pseudonymous history: reporting's rebuild reads them
-#: from offset zero (docs/DATA-PROTECTION.md says what that leaves on them after a case expired)
+#: the shared event topics are a transport too: the history is in the services' stores and in
+#: reporting's archive (anonymised when a case's period ends), which its rebuild starts from,
+#: so the records go after half a year, long before any deletion period of the cases they name
+#: ends, and far longer than any backup is kept (a restore replays the topics from the backup's
+#: offsets; intake re-applies the PersonErased records on the persons topic)
+HISTORY_RETENTION_MS = 180 * DAY_MS
 HISTORY = (
     "msa.intake.persons", "msa.casework.cases", "msa.billing.ledger",
 )  # fmt: skip
@@ -155,20 +159,20 @@ SHARED_TOPICS: tuple[Topic, ...] = (
           "stays on the topic after its registration, nor after an erasure.",
           "notice_id", 3, (ev.PersonAllocated,), ("allocation-system",), ("intake",),
           retention_ms=7 * DAY_MS, trimmed_by=("intake",)),
-    # kept for ever and never compacted: its PersonErased records are the erasure record
-    # that lives apart from intake's key database (a restore re-applies them)
+    # never compacted: its PersonErased records are the erasure record that lives apart from
+    # intake's key database (a restore from a backup, younger than the retention, re-applies them)
     Topic(PERSONS, "Arrivals and their changes, pseudonymous.", "person_ref", 6,
           (ev.ArrivalRegistered, ev.ResidenceStatusChanged, ev.PersonRelocated,
            ev.PersonDeparted, ev.PersonErased), ("intake",), ("casework", "reporting"),
-          reread_by=("intake",)),
+          retention_ms=HISTORY_RETENTION_MS, reread_by=("intake",)),
     Topic(CASES, "The case lifecycle: assignment, modules, plans, goals, "
           "approvals; CaseFileExpired when a closed case's deletion period ended (intake "
           "reads that one and who holds each case).", "case_id", 6, CASE_FEED, ("casework",),
-          ("billing", "reporting", "intake")),
+          ("billing", "reporting", "intake"), retention_ms=HISTORY_RETENTION_MS),
     Topic(LEDGER, "Accepted hours, budget thresholds and invoices.",
           "case_id (hours, budgets) or provider_id (invoices)", 6,
           (ev.HoursAccepted, ev.BudgetThresholdReached, ev.InvoiceIssued, ev.InvoiceCorrected,
-           ev.HoursAnonymised), ("billing",), ("reporting",)),
+           ev.HoursAnonymised), ("billing",), ("reporting",), retention_ms=HISTORY_RETENTION_MS),
     Topic(OUTCOMES, "Measure outcomes per period after small-cell "
           "suppression; compacted: the latest record per key is the current state, so a "
           "consumer reading from the beginning gets every measure's current figures. Periods "

@@ -67,10 +67,11 @@ after a reassignment or the case's closing the former holder gets 404 too, and a
 person's erasure nobody can read them.
 
 Why not encrypted in the event, say under a per-case key wrapped to the provider's public
-key: a record on a topic kept for ever, with its wrapped key beside it, opens with the
-provider's private key for as long as both exist. Destroying intake's key would not reach
-it, nor could access end with a reassignment. Kept out of the event, erasure (destroying
-the person's key) destroys the only copy, and every disclosure is a fact in intake's audit.
+key: a record on a topic (kept for months) or copied into the provider's own systems, with
+its wrapped key beside it, opens with the provider's private key for as long as both exist.
+Destroying intake's key would not reach it, nor could access end with a reassignment. Kept
+out of the event, erasure (destroying the person's key) destroys the only copy, and every
+disclosure is a fact in intake's audit.
 Casework decides with one consequence only: an unaccompanied minor is not matched with a
 mentor, so `ArrivalRegistered` carries `unaccompanied_minor`. That is no special category
 (age and family situation, no health data), unlike a flag such as "has a health need",

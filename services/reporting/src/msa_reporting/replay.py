@@ -1,7 +1,15 @@
-"""``python -m msa_reporting.replay``: rebuild the projection from offset zero.
+"""``python -m msa_reporting.replay``: rebuild the projection from reporting's archive and
+the topics.
 
-Reads every input topic from its first offset up to the end offsets taken at the start, in
-batches (``getmany``) with a plain consumer outside any group, keeps each event's first
+The shared event topics keep their records for a limited time (``HISTORY_RETENTION_MS``), so
+the history is reporting's archive: every input event the service stored, with the ids of
+expired cases already replaced. A rebuild reads that archive from the database the service
+serves (``--archive``; a snapshot of its positions first), then every input topic past the
+archived offsets and the service group's committed offsets (from each partition's start
+where neither is known) up to the end
+offsets taken then, in batches (``getmany``) with a plain consumer outside any group. If
+retention deleted records that are in neither, it stops and names them (``--allow-gap``
+accepts the loss). It keeps each event's first
 delivery (as the live inbox does) and folds it at once into the world that the pure
 ``project`` builds (each partition in offset order gives the same world as the canonical
 order), so no decoded event is kept. Each batch is archived as one document while the next
@@ -19,20 +27,21 @@ import asyncio
 import gc
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from msa_contracts.reference import ReferenceData, load_reference
-from msa_kit.backup.offsets import GroupActive, ensure_idle
+from msa_kit.backup.offsets import GroupActive, committed, ensure_idle
 from msa_kit.mongo import connect
 from msa_kit.runtime import utc_now
 
 from msa_reporting.adapters.entry_spill import EntrySpill
-from msa_reporting.adapters.log_reader import Counter, Progress, read_batches
+from msa_reporting.adapters.log_reader import Counter, Gap, Progress, read_batches
 from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.outcomes import changed
 from msa_reporting.domain.projection import Figures, figures_of
+from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.world import World
 from msa_reporting.replay_fold import ReplayFold
 from msa_reporting.settings import ReportingSettings
@@ -43,7 +52,8 @@ class NotEmpty(RuntimeError):
 
 
 class LiveTarget(RuntimeError):
-    """The target is the database the service serves (``MONGODB_DATABASE``)."""
+    """The target is the database the service serves (``MONGODB_DATABASE``), or the
+    archive the rebuild reads."""
 
 
 REBUILD_SUFFIX = "_rebuild"
@@ -66,6 +76,8 @@ class ReplayResult:
     project_s: float
     write_s: float
     figures: Figures
+    #: events read from the archive (``records`` counts those read from the topics)
+    archived: int = 0
 
     @property
     def seconds(self) -> float:
@@ -74,10 +86,14 @@ class ReplayResult:
 
 async def replay(settings: ReportingSettings, database: str, *, drop: bool = False,
                  reference: ReferenceData | None = None, batch: int = 5000,
-                 progress: Progress = lambda _m: None) -> ReplayResult:  # fmt: skip
-    """Rebuild into ``database`` (must be empty unless ``drop``; never the one served)."""
+                 progress: Progress = lambda _m: None, archive: str | None = None,
+                 allow_gap: bool = False) -> ReplayResult:  # fmt: skip
+    """Rebuild into ``database`` (must be empty unless ``drop``; never the one served) from
+    the events archived in the database ``archive`` (None: none) and the topics past them."""
     if database == settings.database:
         raise LiveTarget(f"{database!r} is the database the service serves (MONGODB_DATABASE)")
+    if database == archive:
+        raise LiveTarget(f"{database!r} is the archive this rebuild reads")
     reference = reference or load_reference()
     client = connect(settings.mongodb_uri, app_name=f"msa-{settings.service_name}-replay")
     try:
@@ -88,8 +104,10 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
             await client[database].drop_collection(name)
         t0 = time.monotonic()
         store = MongoStore(client[database])
+        source = MongoStore(client[archive]) if archive is not None else None
         with _collecting_less():
-            world, counter, events = await _fold_log(settings, store, batch, progress)
+            world, counter, events = await _fold_log(settings, store, batch, progress,
+                                                     source, allow_gap)  # fmt: skip
         t1 = time.monotonic()
         figures = figures_of(world, reference, settings.suppression_threshold, events)
         t2 = time.monotonic()
@@ -98,24 +116,43 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
         t3 = time.monotonic()
     finally:
         await client.close()
-    return ReplayResult(database, counter.records, events, t1 - t0, t2 - t1, t3 - t2, figures)
+    return ReplayResult(
+        database, counter.records, events, t1 - t0, t2 - t1, t3 - t2, figures, counter.archived
+    )
 
 
 async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
-                    progress: Progress) -> tuple[World, Counter, int]:  # fmt: skip
-    """Fold every first delivery into a world while the previous batch is archived."""
+                    progress: Progress, archive: MongoStore | None = None,
+                    allow_gap: bool = False) -> tuple[World, Counter, int]:  # fmt: skip
+    """Fold every first delivery (the archive's, then the topics') into a world while the
+    previous batch is archived in the target."""
     counter = Counter()
     writing: asyncio.Task[None] | None = None
     chunks = 0
+    start: dict[tuple[str, int], int] = {}
     with EntrySpill() as spill:
         folding = ReplayFold(spill)
-        async for stored in read_batches(settings, batch=batch, progress=progress,
-                                         counter=counter):  # fmt: skip
+
+        async def fold(stored: list[Stored]) -> None:
+            nonlocal chunks, writing
             chunks += 1
             fresh = [item for item in stored if folding.fold(item, chunks)]
             if writing is not None:
                 await writing
             writing = asyncio.create_task(store.insert_event_chunk(chunks, fresh))
+
+        if archive is not None:
+            # the live group's committed offsets first: everything before them is stored
+            # (inputs archived, the rest acknowledged), so the topics are read from there on
+            done = await _processed(settings) if archive.db.name == settings.database else {}
+            async for stored in _archived(archive, batch, progress, start, counter):
+                await fold(stored)
+            for partition, offset in done.items():
+                start[partition] = max(start.get(partition, 0), offset)
+        async for stored in read_batches(settings, batch=batch, progress=progress,
+                                         counter=counter, start=start,
+                                         allow_gap=allow_gap):  # fmt: skip
+            await fold(stored)
         if writing is not None:
             await writing
         settled = folding.settle()
@@ -126,6 +163,35 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
         repeated.setdefault(place.chunk, set()).add((place.topic, place.partition, place.offset))
     await store.drop_from_chunks(repeated)
     return folding.world, counter, folding.events
+
+
+async def _processed(settings: ReportingSettings) -> dict[tuple[str, int], int]:
+    """The next offset per logical topic and partition that the service's group committed."""
+    wire = settings.namespace
+    found = await committed(settings.kafka_bootstrap_servers, settings.kafka_security,
+                            settings.consumer_group)  # fmt: skip
+    return {(wire.logical(topic), partition): offset
+            for topic, parts in found.items() for partition, offset in parts.items()}  # fmt: skip
+
+
+async def _archived(archive: MongoStore, batch: int, progress: Progress,
+                    start: dict[tuple[str, int], int],
+                    counter: Counter) -> AsyncIterator[list[Stored]]:  # fmt: skip
+    """The archive in batches; ``start`` gets the next offset to read per topic and partition."""
+    out: list[Stored] = []
+    async for stored in archive.stream_archive(await archive.single_positions()):
+        out.append(stored)
+        place = (stored.topic, stored.partition)
+        start[place] = max(start.get(place, 0), stored.offset + 1)
+        if len(out) >= batch:
+            counter.archived += len(out)
+            progress(f"archive: {counter.archived:,} events")
+            yield out
+            out = []
+    counter.archived += len(out)
+    if out:
+        yield out
+    progress(f"archive: {counter.archived:,} events over {len(start)} partitions")
 
 
 @contextmanager
@@ -153,6 +219,17 @@ def main(argv: list[str] | None = None) -> None:
                         help="refuse while the service's consumer group has members: records "
                         "it committed past this replay's end would be missing after the "
                         "switch-over")  # fmt: skip
+    parser.add_argument("--archive", default=settings.database,
+                        help="the database whose archived events the rebuild starts from "
+                        "(default: %(default)s, the one the service serves)")  # fmt: skip
+    parser.add_argument("--no-archive", action="store_true",
+                        help="read the topics from their start only (while they still hold "
+                        "every record; for a figure needing events never archived)")  # fmt: skip
+    parser.add_argument(
+        "--allow-gap",
+        action="store_true",
+        help="rebuild even where retention deleted records the archive lacks",
+    )
     parser.add_argument("--drop", action="store_true", help="drop the database first")
     parser.add_argument("--batch", type=int, default=5000, help="records per getmany()")
     args = parser.parse_args(argv)
@@ -164,12 +241,15 @@ def main(argv: list[str] | None = None) -> None:
         if args.require_stopped:
             asyncio.run(ensure_idle(settings.kafka_bootstrap_servers, settings.kafka_security,
                                     settings.consumer_group))  # fmt: skip
+        archive = None if args.no_archive else args.archive
         result = asyncio.run(replay(settings, args.database, drop=args.drop, batch=args.batch,
-                                    progress=say))  # fmt: skip
-    except (NotEmpty, LiveTarget, GroupActive) as exc:
+                                    progress=say, archive=archive,
+                                    allow_gap=args.allow_gap))  # fmt: skip
+    except (NotEmpty, LiveTarget, GroupActive, Gap) as exc:
         say(f"error: {exc}")
         raise SystemExit(2) from None
-    say(f"rebuilt {result.database}: {result.records:,} records, {result.events:,} events in "
+    say(f"rebuilt {result.database}: {result.archived:,} archived events and "
+        f"{result.records:,} records, {result.events:,} events in "
         f"{result.seconds:.2f}s (read {result.read_s:.2f}s, project {result.project_s:.2f}s, "
         f"write {result.write_s:.2f}s; {result.records / max(result.seconds, 1e-6):,.0f} "
         "records/s)")  # fmt: skip

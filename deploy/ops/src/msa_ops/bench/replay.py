@@ -40,7 +40,7 @@ ENV = {
     CLOCK: "REPORTING_CLOCK_TOPIC",
 }
 PROGRESS = re.compile(r"read ([\d,]+) records")
-PROGRESS_END = re.compile(r"rebuilt \S+: ([\d,]+) records")
+PROGRESS_END = re.compile(r"rebuilt \S+: (?:[\d,]+ archived events and )?([\d,]+) records")
 REBUILT = re.compile(r"events in ([\d.]+)s")  # the replay's own time, without interpreter start
 CHECKPOINT = 100_000
 #: records read at which time and RSS are taken for the growth table (and at the end)
@@ -110,7 +110,7 @@ def run_replay(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "msa_reporting.replay", "--database", database],
+        [sys.executable, "-m", "msa_reporting.replay", "--database", database, "--no-archive"],
         env=child_env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from msa_contracts.topics import SERVICES
+from msa_kit.backup.run import DEFAULT_KEEP
 
 from msa_ops.deploy.files import KAFKA_CA
 from msa_ops.deploy.naming import (
@@ -176,8 +177,8 @@ def restore_cron_job(service: str) -> Manifest:
 
 
 def rebuild_cron_job() -> Manifest:
-    """Reporting's rebuild from offset zero into the other database of its pair, refused
-    while reporting still consumes (its group must have no members)."""
+    """Reporting's rebuild from its archive and the topics past it into the other database
+    of its pair, refused while reporting still consumes (its group must have no members)."""
     args = ["msa_reporting.replay", "--drop", "--require-stopped"]
     main = _container("reporting", "rebuild", args, mongodb_secret("reporting"))
     return _cron_job("reporting", "rebuild", main, schedule=NEVER, suspend=True,
@@ -198,7 +199,7 @@ def settings_config_map() -> Manifest:
     labels = {"app.kubernetes.io/name": SETTINGS, "app.kubernetes.io/component": "backup"}
     return {"apiVersion": "v1", "kind": "ConfigMap",
             "metadata": {"name": SETTINGS, "labels": labels},
-            "data": {"BACKUP_KEEP": "7"}}  # fmt: skip
+            "data": {"BACKUP_KEEP": str(DEFAULT_KEEP)}}  # fmt: skip
 
 
 def service_account() -> Manifest:

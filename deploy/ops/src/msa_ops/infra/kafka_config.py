@@ -43,6 +43,9 @@ auto.create.topics.enable=false
 num.network.threads=2
 num.io.threads={io_threads}
 log.cleaner.dedupe.buffer.size=16777216
+# Retention is checked every 5 s (Kafka's default: 5 min), so a topic whose retention a test
+# shortens is trimmed within seconds (tests/retention/test_expiry_scan.py).
+log.retention.check.interval.ms=5000
 """
 
 

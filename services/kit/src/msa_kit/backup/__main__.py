@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from msa_kit.backup.run import chosen, prune, restore_backup, take
+from msa_kit.backup.run import DEFAULT_KEEP, chosen, prune, restore_backup, take
 from msa_kit.settings import KitSettings
 
 
@@ -26,9 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("dump", help="take a backup into ROOT/<UTC stamp>, then prune")
     d.add_argument("--root", type=Path, required=True)
     d.add_argument("--database", action="append", required=True, dest="databases")
-    keep = int(os.environ.get("BACKUP_KEEP", "7"))
+    keep = int(os.environ.get("BACKUP_KEEP", str(DEFAULT_KEEP)))
     d.add_argument("--keep", type=int, default=keep,
-                   help="complete backups kept (default: BACKUP_KEEP, else 7)")  # fmt: skip
+                   help=f"complete backups kept (default: BACKUP_KEEP, else "
+                   f"{DEFAULT_KEEP})")  # fmt: skip
     d.add_argument("--no-offsets", action="store_true", help="do not save the group's offsets")
     d.add_argument("--no-gzip", action="store_true", help="write uncompressed files")
     r = sub.add_parser("restore", help="replace the databases by a backup's; set offsets")

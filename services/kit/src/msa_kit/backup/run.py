@@ -26,6 +26,10 @@ class Taken:
     pruned: list[Path]
 
 
+#: complete backups kept when BACKUP_KEEP is not set (the history topics keep far longer)
+DEFAULT_KEEP = 7
+
+
 async def take(settings: KitSettings, root: Path, databases: list[str], *, keep: int,
                with_offsets: bool = True, compress: bool = True, now: datetime | None = None,
                say: Say = lambda _m: None) -> Taken:  # fmt: skip

@@ -90,6 +90,8 @@ def stored_of(doc: Document) -> Stored | None:
         event = model.model_validate_json(json.dumps(body))
     else:
         event = model.model_validate_json(doc["body"])
+        raw = doc["body"] if isinstance(doc["body"], bytes) else doc["body"].encode()
+        return Stored(doc["topic"], doc["partition"], doc["offset"], doc["event_id"], event, raw)
     return Stored(doc["topic"], doc["partition"], doc["offset"], doc["event_id"], event)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -32,15 +32,25 @@ async def read_log(
 @dataclass
 class Counter:
     records: int = 0
+    archived: int = 0
+
+
+class Gap(RuntimeError):
+    """Records a rebuild needs are neither archived nor on the topics any more."""
 
 
 async def read_batches(
     settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None,
-    counter: Counter | None = None,
+    counter: Counter | None = None, start: Mapping[tuple[str, int], int] | None = None,
+    allow_gap: bool = False,
 ) -> AsyncIterator[list[Stored]]:  # fmt: skip
-    """The valid input events from offset zero to the end offsets taken at the start, one
-    fetched batch at a time, each partition in offset order (duplicates not yet dropped)."""
+    """The valid input events from ``start`` (the next offset per logical topic and
+    partition; the log's start where not given) to the end offsets taken at the start, one
+    fetched batch at a time, each partition in offset order (duplicates not yet dropped).
+    Where retention deleted records before the requested start, raises ``Gap`` naming them
+    (or, with ``allow_gap``, reports them and reads on)."""
     counter = counter or Counter()
+    start = start or {}
     wire = settings.namespace  # records keep their logical topic, as the live consumer's do
     allowed = {wire.topic(actual): set(catalogue(()).topic(name).event_types)
                for name, actual in settings.input_topics.items()}  # fmt: skip
@@ -59,10 +69,23 @@ async def read_batches(
     began = time.monotonic()
     try:
         parts = await assigned(consumer, set(allowed))
-        await consumer.seek_to_beginning(*parts)
+        first = await consumer.beginning_offsets(parts)
         end = await consumer.end_offsets(parts)
-        progress(f"reading {len(parts)} partitions of {', '.join(sorted(allowed))} from offset 0 "
-                 f"up to {sum(end.values()):,} records")  # fmt: skip
+        wanted = {tp: start.get((wire.logical(tp.topic), tp.partition), 0) for tp in parts}
+        gaps = [f"{wire.logical(tp.topic)}[{tp.partition}] offsets {wanted[tp]:,}-{first[tp] - 1:,}"
+                for tp in parts if first[tp] > wanted[tp]]  # fmt: skip
+        if gaps and not allow_gap:
+            raise Gap("retention deleted records that reporting's archive does not hold: "
+                      f"{'; '.join(gaps)} (restore reporting's database from a backup, or "
+                      "accept the loss with --allow-gap)")  # fmt: skip
+        for gap in gaps:
+            progress(f"missing, accepted: {gap}")
+        for tp in parts:
+            consumer.seek(tp, max(wanted[tp], first[tp]))
+        beyond = sum(max(end[tp] - max(wanted[tp], first[tp]), 0) for tp in parts)
+        where = "past the archive" if start else "from the start of the log"
+        progress(f"reading {len(parts)} partitions of {', '.join(sorted(allowed))} {where}: "
+                 f"{beyond:,} records")  # fmt: skip
         open_parts = {tp for tp in parts if await consumer.position(tp) < end[tp]}
         while open_parts:
             fetched = await consumer.getmany(*open_parts, timeout_ms=1000, max_records=batch)

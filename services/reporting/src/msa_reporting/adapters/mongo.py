@@ -98,6 +98,37 @@ class MongoStore:
             if (stored := docs.stored_of(doc)) is not None:
                 yield stored
 
+    async def single_positions(self) -> dict[tuple[str, int], int]:
+        """The last offset per topic and partition of the events stored one by one (what the
+        live service consumed): a snapshot, taken before ``stream_archive`` reads up to it."""
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {CHUNK: {"$exists": False}, PACKED: {"$exists": False}}},
+            {"$group": {"_id": {"t": "$topic", "p": "$partition"}, "last": {"$max": "$offset"}}},
+        ]
+        cursor = await self.db[EVENTS].aggregate(pipeline)
+        return {(d["_id"]["t"], d["_id"]["p"]): d["last"] async for d in cursor}
+
+    async def stream_archive(self, until: Mapping[tuple[str, int], int]) -> AsyncIterator[Stored]:
+        """The archive a rebuild starts from: every archived chunk in batch order, then the
+        single events up to ``until`` (``single_positions``), each partition in offset order;
+        what the live service stores meanwhile is past ``until`` and read from the topics."""
+        chunks = {"$or": [{CHUNK: {"$exists": True}}, {PACKED: {"$exists": True}}]}
+        async for doc in self.db[EVENTS].find(chunks, batch_size=10).sort("_id", 1):
+            for item in _items(doc):
+                if (stored := docs.stored_of(item)) is not None:
+                    yield stored
+        if not until:
+            return
+        query: dict[str, Any] = {
+            CHUNK: {"$exists": False}, PACKED: {"$exists": False},
+            "$or": [{"topic": t, "partition": p, "offset": {"$lte": o}}
+                    for (t, p), o in until.items()],
+        }  # fmt: skip
+        order = [("topic", 1), ("partition", 1), ("offset", 1)]
+        async for doc in self.db[EVENTS].find(query, batch_size=BATCH).sort(order):
+            if (stored := docs.stored_of(doc)) is not None:
+                yield stored
+
     async def insert_event_chunk(self, number: int, stored: list[Stored]) -> None:
         """Replay: one document holds a fetched batch of events, packed into two binary
         values (thousands of small documents, even nested in one, cost the store far more
