@@ -121,3 +121,44 @@ def test_pruning_keeps_the_newest_complete_backups_and_drops_leftovers(tmp_path:
 
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*names[-2:], "lost+found"])
     assert len(pruned) == 4
+
+
+async def test_a_backup_older_than_the_topics_retention_is_refused_before_anything_changes(
+    infra: Any, mongo: Client, tmp_path: Path
+) -> None:
+    from aiokafka import AIOKafkaProducer
+    from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
+
+    service = unique("bk")
+    s = settings_for(infra, service)
+    topic = unique("bk-topic")
+    await create_topics(infra.kafka_bootstrap, topic)
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    await producer.start()
+    try:
+        for n in range(6):
+            await producer.send_and_wait(topic, str(n).encode())
+    finally:
+        await producer.stop()
+    await commit(infra, s.consumer_group, topic, 2)
+    await fill(mongo, s.database)
+    try:
+        taken = await take(s, tmp_path, [s.database], keep=3, now=T0)
+        await mongo[s.database]["later"].insert_one({"_id": 1})
+        admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+        await admin.start()
+        try:  # what retention does to records older than it: offsets 2-4 go
+            await admin.delete_records({TopicPartition(topic, 0): RecordsToDelete(5)})
+        finally:
+            await admin.close()
+
+        with pytest.raises(offsets.BeyondRetention, match=rf"{topic}\[0\] offsets 2-4"):
+            await restore_backup(s, taken.path, [s.database])
+        assert await mongo[s.database]["later"].find_one({"_id": 1}) is not None  # untouched
+
+        said: list[str] = []
+        await restore_backup(s, taken.path, [s.database], accept_loss=True, say=said.append)
+        assert await mongo[s.database]["later"].find_one({"_id": 1}) is None
+        assert said[0] == f"missing, accepted: {topic}[0] offsets 2-4"
+    finally:
+        await mongo.drop_database(s.database)

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from msa_contracts.topics import SERVICES
 from msa_intake.settings import IntakeSettings
+from msa_kit.backup.offsets import BeyondRetention
 from msa_kit.backup.run import prune, restore_backup, take
 from msa_kit.settings import KitSettings
 
@@ -64,12 +65,26 @@ def restore_cmd(
     service: ServiceOpt,
     backup: Annotated[Path, typer.Option("--from", help="one backup: ROOT/<UTC stamp>")],
     no_offsets: NoOffsetsOpt = False,
+    accept_loss: Annotated[
+        bool,
+        typer.Option(
+            "--accept-loss",
+            help="restore although the topics no longer hold all that followed "
+            "the backup (older than their retention)",
+        ),
+    ] = False,
 ) -> None:
     """Replace the service's databases by the backup's and set its consumer group back to
-    the offsets saved with it. Stop the service first (its group must have no members)."""
+    the offsets saved with it. Stop the service first (its group must have no members).
+    A backup older than the topics' retention is refused unless --accept-loss."""
     settings = _settings(service)
-    asyncio.run(restore_backup(settings, backup, databases_of(settings),
-                               with_offsets=not no_offsets, say=_say))  # fmt: skip
+    try:
+        asyncio.run(restore_backup(settings, backup, databases_of(settings),
+                                   with_offsets=not no_offsets, accept_loss=accept_loss,
+                                   say=_say))  # fmt: skip
+    except BeyondRetention as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @backup_app.command("prune")

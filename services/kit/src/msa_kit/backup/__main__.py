@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from msa_kit.backup.offsets import BeyondRetention
 from msa_kit.backup.run import DEFAULT_KEEP, chosen, prune, restore_backup, take
 from msa_kit.settings import KitSettings
 
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--root", type=Path, help="the folder of the service's backups")
     r.add_argument("--database", action="append", required=True, dest="databases")
     r.add_argument("--no-offsets", action="store_true", help="leave the group's offsets")
+    r.add_argument("--accept-loss", action="store_true",
+                   help="restore although the topics no longer hold all that followed the "
+                   "backup (older than their retention)")  # fmt: skip
     p = sub.add_parser("prune", help="remove all but the KEEP newest backups")
     p.add_argument("--root", type=Path, required=True)
     p.add_argument("--keep", type=int, required=True)
@@ -61,8 +65,13 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(work)
     else:
         backup = chosen(args.root, args.backup)
-        asyncio.run(restore_backup(settings, backup, args.databases,
-                                   with_offsets=not args.no_offsets, say=_say))  # fmt: skip
+        try:
+            asyncio.run(restore_backup(settings, backup, args.databases,
+                                       with_offsets=not args.no_offsets,
+                                       accept_loss=args.accept_loss, say=_say))  # fmt: skip
+        except BeyondRetention as exc:
+            _say(f"error: {exc}")
+            raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -59,6 +59,29 @@ async def set_committed(bootstrap: str, security: KafkaSecurity, group: str,
     return len(wanted)
 
 
+class BeyondRetention(RuntimeError):
+    """A backup's offsets are below the topics' first offsets: what came after the backup is
+    partly gone (retention), so a restore could not re-derive it."""
+
+
+async def missing_since(bootstrap: str, security: KafkaSecurity, offsets: Offsets) -> list[str]:
+    """The partitions whose first offset is past ``offsets`` (retention deleted records the
+    group has yet to read), as ``topic[partition] offsets a-b``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+                                **security.for_aiokafka())  # fmt: skip
+    await consumer.start()
+    try:
+        parts = [TopicPartition(t, p) for t, ps in offsets.items() for p in ps]
+        first = await consumer.beginning_offsets(parts) if parts else {}
+    finally:
+        await consumer.stop()
+    return [
+        f"{tp.topic}[{tp.partition}] offsets {offsets[tp.topic][tp.partition]:,}-{first[tp] - 1:,}"
+        for tp in parts
+        if first[tp] > offsets[tp.topic][tp.partition]
+    ]
+
+
 async def ensure_idle(bootstrap: str, security: KafkaSecurity, group: str) -> None:
     """Raise ``GroupActive`` unless ``group`` has no members (its service is stopped)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security.for_aiokafka())

@@ -100,10 +100,23 @@ class Restored:
 
 async def restore_backup(
     settings: KitSettings, backup: Path, databases: list[str], *,
-    with_offsets: bool = True, say: Say = lambda _m: None,
+    with_offsets: bool = True, accept_loss: bool = False, say: Say = lambda _m: None,
 ) -> Restored:  # fmt: skip
     """Replace ``databases`` by ``backup``'s and set the group back to the offsets saved
-    with it (the service must be stopped: no member may be in its group)."""
+    with it (the service must be stopped: no member may be in its group). Refused, before
+    anything changes, when the topics no longer hold what came after the backup (it is
+    older than their retention), unless ``accept_loss``."""
+    if with_offsets:
+        _group, saved = offsets.read(backup / layout.OFFSETS)
+        gaps = await offsets.missing_since(settings.kafka_bootstrap_servers,
+                                           settings.kafka_security, saved)  # fmt: skip
+        if gaps and not accept_loss:
+            raise offsets.BeyondRetention(
+                f"backup {backup.name} is older than the topics' retention; records it would "
+                f"need are gone: {'; '.join(gaps)} (choose a newer backup, or --accept-loss)"
+            )
+        for gap in gaps:
+            say(f"missing, accepted: {gap}")
     client = connect(settings.mongodb_uri, app_name=f"msa-{settings.service_name}-restore")
     try:
         restored = await restore(client, backup, databases)
