@@ -36,7 +36,7 @@ class Record:
     headers: tuple[tuple[str, bytes], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: built once per consumed record, at half the cost
 class Envelope:
     """A decoded, validated event with its CloudEvents attributes."""
 

@@ -41,3 +41,13 @@ def test_an_id_is_compacted_exactly_when_it_is_a_canonical_uuid(event_id: str) -
     except ValueError:
         canonical = False
     assert _compact(event_id) == (uuid.UUID(event_id).int if canonical else event_id)
+
+
+def test_any_of_finds_a_delivered_key_in_its_original_text_whatever_its_compact_form() -> None:
+    seen = Seen()
+    for s in (at("a", 0, ID), at("a", 1, ID.upper()), at("b", 0, "evt-1")):
+        seen.first(s)
+    assert seen.any_of({"x/1", f"a/{ID}"}) and seen.any_of({f"a/{ID.upper()}"})
+    assert seen.any_of({"b/evt-1"}) and not seen.any_of({f"b/{ID}", "a/evt-1", "c/x"})
+    seen.first(at("c", 0, "x"))  # delivered after a look-up: seen by the next one
+    assert seen.any_of({"c/x"}) and not seen.any_of(set())

@@ -2,7 +2,8 @@
 
 Erasure destroys the person's data key (crypto-shredding). A key database restored from a
 backup older than an erasure would hold that key again. The erasures are also recorded apart
-from the key store, as ``PersonErased`` on the persons topic (kept for ever): intake reads
+from the key store, as ``PersonErased`` on the persons topic (kept 180 days, far longer than
+any backup): intake reads
 them all when it starts, before it consumes or serves anything (a start-up hook of the
 runtime; the HTTP app answers only after its lifespan started), and on demand
 (`msa intake reapply-erasures` after a restore). Each erased person then has no key, no

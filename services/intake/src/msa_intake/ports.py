@@ -120,7 +120,7 @@ class Units(Protocol):
 
 
 class ErasureRecord(Protocol):
-    """Every erasure ever made, kept apart from the key store (the persons topic, which
-    keeps its records for ever): a restored key database is checked against it."""
+    """The erasures of the persons topic's retention (180 days, far longer than any backup
+    is kept), apart from the key store: a restored key database is checked against it."""
 
     def erasures(self) -> AsyncIterator[PersonErased]: ...

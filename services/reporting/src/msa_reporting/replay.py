@@ -108,9 +108,10 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
         with _collecting_less():
             world, counter, events = await _fold_log(settings, store, batch, progress,
                                                      source, allow_gap)  # fmt: skip
-        t1 = time.monotonic()
-        figures = figures_of(world, reference, settings.suppression_threshold, events)
-        t2 = time.monotonic()
+            t1 = time.monotonic()
+            gc.freeze()  # the world is complete: the projection's own objects are short-lived
+            figures = figures_of(world, reference, settings.suppression_threshold, events)
+            t2 = time.monotonic()
         progress(f"projected {events:,} events in {t2 - t1:.2f}s; writing {database}")
         await store.insert_projection(figures, changed(figures.outcomes, {}), utc_now())
         t3 = time.monotonic()
@@ -162,6 +163,10 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
     for place in settled.events:
         repeated.setdefault(place.chunk, set()).add((place.topic, place.partition, place.offset))
     await store.drop_from_chunks(repeated)
+    if counter.replacements:  # ends of deletion periods the archive read did not reflect
+        changed = await store.anonymise(counter.replacements, None)
+        progress(f"applied {len(counter.replacements):,} replaced ids of deletion-period "
+                 f"notices to {changed:,} archived documents")  # fmt: skip
     return folding.world, counter, folding.events
 
 

@@ -8,6 +8,8 @@ then exactly the one that folding first deliveries one by one gives.
 
 from __future__ import annotations
 
+import uuid
+
 from msa_contracts.events import HoursAccepted
 
 from msa_reporting.adapters.entry_spill import EntrySpill, Place, Settled
@@ -49,7 +51,7 @@ class ReplayFold:
     def settle(self) -> Settled:
         """Drop the hour entries that repeat an earlier one; returns what was dropped (the
         repeated events are to go from the archive too)."""
-        settled = self.spill.settle(self.seen.has)
+        settled = self.spill.settle(self.seen.any_of)
         for place in settled.entries:
             self.world.hours.drop(place.case_id, place.start, place.stop)
         if settled.entries:
@@ -64,6 +66,7 @@ class Seen:
 
     def __init__(self) -> None:
         self._ids: dict[str, set[int | str]] = {}
+        self._keys: set[str] | None = None
         self.count = 0
 
     def first(self, stored: Stored) -> bool:
@@ -73,13 +76,26 @@ class Seen:
             return False
         ids.add(key)
         self.count += 1
+        self._keys = None
         return True
+
+    def any_of(self, keys: set[str]) -> bool:
+        """Whether any of the events ``Stored.key`` was delivered: one set operation per
+        call against the delivered keys as text, built once (the fold is over by then)."""
+        if self._keys is None:
+            self._keys = {f"{topic}/{_text_of(i)}" for topic, ids in self._ids.items() for i in ids}
+        return not self._keys.isdisjoint(keys)
 
     def has(self, key: str) -> bool:
         """Whether the event ``Stored.key`` (topic and event id) was delivered."""
         topic, _, event_id = key.partition("/")
         ids = self._ids.get(topic)
         return ids is not None and _compact(event_id) in ids
+
+
+def _text_of(key: int | str) -> str:
+    """The id ``_compact`` was given: a canonical UUID's text from its number."""
+    return key if isinstance(key, str) else str(uuid.UUID(int=key))
 
 
 def _compact(event_id: str) -> int | str:

@@ -40,8 +40,10 @@ _PACKED = ("_id", "topic", "partition", "offset", "event_id", "type", "body")
 def packed(stored: list[Stored]) -> tuple[bytes, bytes]:
     """Many event documents as two opaque values for the store: their attributes as one JSON
     array of rows (the body's length last) and their bodies back to back, as received."""
-    bodies = [body_of(s) for s in stored]
-    rows = [[s.key, s.topic, s.partition, s.offset, s.event_id, _type(s), len(body)]
+    bodies = [s.raw if s.raw is not None else body_of(s) for s in stored]
+    types = _TYPES
+    rows = [[f"{s.topic}/{s.event_id}", s.topic, s.partition, s.offset, s.event_id,
+             types.get(type(s.event)) or _type(s), len(body)]
             for s, body in zip(stored, bodies, strict=True)]  # fmt: skip
     return json.dumps(rows).encode(), b"".join(bodies)
 

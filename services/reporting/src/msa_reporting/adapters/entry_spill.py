@@ -72,22 +72,29 @@ class EntrySpill:
         )
         self.count += 1
 
-    def settle(self, folded_elsewhere: Callable[[str], bool]) -> Settled:
+    def settle(self, folded_elsewhere: Callable[[set[str]], bool]) -> Settled:
         """The entries that repeat an earlier one, by event id, then by entry key among the
         rest. Raises ``ReusedEventId`` if an event the replay folded besides hours
-        (``folded_elsewhere`` of its ``Stored.key``) has a kept entry's event id: it came
-        later (an earlier one would have kept the entry from being folded)."""
+        (``folded_elsewhere`` of a set of ``Stored.key``: whether any was) has a kept entry's
+        event id: it came later (an earlier one would have kept the entry from being
+        folded)."""
         repeated: set[int] = set()
         for bucket in self._by_id:
             first, later = _firsts(_lines(bucket))
-            if any(folded_elsewhere(key) for key in first):
+            if folded_elsewhere(first):
                 raise ReusedEventId("an hour entry's event id is reused later in its topic")
             repeated |= later
         entries: list[Place] = []
         events: list[Place] = []
         for bucket in self._by_key:
             rows = _lines(bucket)
-            _first, later = _firsts([r for r in rows if int(r[0]) not in repeated])
+            if repeated:  # rare: a repeated event's entry does not make a later one a repeat
+                rows_kept = [r for r in rows if int(r[0]) not in repeated]
+                later = _firsts(rows_kept)[1]
+            else:
+                later = _firsts(rows)[1]
+            if not repeated and not later:
+                continue
             for row in rows:
                 seq = int(row[0])
                 if seq in repeated or seq in later:
@@ -110,34 +117,34 @@ class EntrySpill:
 
 
 def _firsts(rows: list[list[str]]) -> tuple[set[str], set[int]]:
-    """Rows in note order: the keys (column 1), and the rows whose key came before."""
-    first: set[str] = set()
+    """Rows in note order: the keys (column 1), and the rows whose key came before. (A key
+    is read back only where it was written quoted; the set does the rest in C.)"""
+    keys = [row[1] if row[1][:1] != '"' else json.loads(row[1]) for row in rows]
+    first = set(keys)
+    if len(first) == len(keys):  # no key repeats: the common case
+        return first, set()
+    seen: set[str] = set()
     later: set[int] = set()
-    for row in rows:
-        key = _untext(row[1])
-        if key in first:
+    for row, key in zip(rows, keys, strict=True):
+        if key in seen:
             later.add(int(row[0]))
         else:
-            first.add(key)
+            seen.add(key)
     return first, later
 
 
 def _place(row: list[str]) -> Place:
-    case_id, start, stop, chunk, topic, partition, offset = row[2:]
+    case_id, start, stop, chunk, topic, partition, offset = row[2].split("\t")
     return Place(case_id, int(start), int(stop), int(chunk), topic, int(partition), int(offset))
 
 
 def _lines(bucket: IO[str]) -> list[list[str]]:
     bucket.flush()
     bucket.seek(0)
-    rows = [line.rstrip("\n").split("\t") for line in bucket]
-    bucket.seek(0, 2)
-    return rows
+    text = bucket.read()  # one bucket at a time (a few thousand lines), split in C
+    # sequence number, key and the rest (split again only for the few rows that repeat)
+    return [line.split("\t", 2) for line in text.split("\n")[:-1]]
 
 
 def _text(value: str) -> str:
     return value if _PLAIN.isdisjoint(value) else json.dumps(value)
-
-
-def _untext(value: str) -> str:
-    return json.loads(value) if value.startswith('"') else value

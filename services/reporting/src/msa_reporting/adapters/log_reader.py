@@ -1,26 +1,30 @@
-"""Reading the input topics from offset zero in batches, outside any consumer group."""
+"""Reading the input topics in batches, outside any consumer group: from the start of the
+log, or past the positions a rebuild's archive holds."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from msa_contracts.envelope import InvalidMessage, decode
+from msa_contracts.events import CaseFileExpired, HoursAnonymised
 from msa_contracts.topics import catalogue
 
+from msa_reporting.domain.anonymise import replacements_of
 from msa_reporting.domain.stored import Stored, is_input
 from msa_reporting.settings import ReportingSettings
 
 Progress = Callable[[str], None]
+NOTICES = (CaseFileExpired, HoursAnonymised)
 
 
 async def read_log(
     settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None
 ) -> tuple[dict[str, Stored], int]:
-    """Every input event from offset zero to the current end; returns (events, records)."""
+    """Every input event from the log's start to the current end; returns (events, records)."""
     events: dict[str, Stored] = {}
     counter = Counter()
     async for stored in read_batches(settings, batch=batch, progress=progress, counter=counter):
@@ -33,6 +37,9 @@ async def read_log(
 class Counter:
     records: int = 0
     archived: int = 0
+    #: original id to replacement, from the deletion-period notices read (not inputs: the
+    #: rebuild applies them to the archive it writes, as the live service does to its own)
+    replacements: dict[str, str] = field(default_factory=dict)
 
 
 class Gap(RuntimeError):
@@ -94,7 +101,8 @@ async def read_batches(
                 for rec in recs:
                     if rec.offset < end[tp]:
                         counter.records += 1
-                        _keep(out, rec, allowed[tp.topic], wire.logical(tp.topic))
+                        _keep(out, rec, allowed[tp.topic], wire.logical(tp.topic),
+                              counter.replacements)  # fmt: skip
             open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
             kept += len(out)
             rate = counter.records / max(time.monotonic() - began, 1e-6)
@@ -120,16 +128,19 @@ async def assigned(
 
 
 def _keep(
-    out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str], topic: str
-) -> None:
+    out: list[Stored], rec: ConsumerRecord[bytes, bytes], allowed: set[str], topic: str,
+    replacements: dict[str, str],
+) -> None:  # fmt: skip
     """Each valid input event (invalid records are dead letters live), validated exactly as
     the live consumer does (``decode``); its JSON value is kept for the archive when it is
-    the current version's body (no upcast)."""
+    the current version's body (no upcast). A deletion-period notice adds its replacements."""
     try:
         envelope = decode(rec.headers, rec.value, allowed_types=allowed)
     except InvalidMessage:
         return
-    if is_input(envelope.event):
+    if isinstance(envelope.event, NOTICES):
+        replacements.update(replacements_of(envelope.event))
+    elif is_input(envelope.event):
         raw = rec.value if rec.value and _header_type(rec) == envelope.type else None
         out.append(Stored(topic, rec.partition, rec.offset, envelope.id, envelope.event, raw))
 

@@ -113,9 +113,12 @@ class MongoStore:
         single events up to ``until`` (``single_positions``), each partition in offset order;
         what the live service stores meanwhile is past ``until`` and read from the topics."""
         chunks = {"$or": [{CHUNK: {"$exists": True}}, {PACKED: {"$exists": True}}]}
+        in_chunks: dict[tuple[str, int], int] = {}
         async for doc in self.db[EVENTS].find(chunks, batch_size=10).sort("_id", 1):
             for item in _items(doc):
                 if (stored := docs.stored_of(item)) is not None:
+                    place = (stored.topic, stored.partition)
+                    in_chunks[place] = max(in_chunks.get(place, -1), stored.offset)
                     yield stored
         if not until:
             return
@@ -126,6 +129,10 @@ class MongoStore:
         }  # fmt: skip
         order = [("topic", 1), ("partition", 1), ("offset", 1)]
         async for doc in self.db[EVENTS].find(query, batch_size=BATCH).sort(order):
+            # after a switch-over the service stores again what it consumes up to the
+            # rebuild's end: those records are in the chunks already
+            if doc["offset"] <= in_chunks.get((doc["topic"], doc["partition"]), -1):
+                continue
             if (stored := docs.stored_of(doc)) is not None:
                 yield stored
 

@@ -42,7 +42,7 @@ INPUT_TYPES = frozenset(cls.ce_type() for cls in INPUTS)
 _INPUT_CLASSES = frozenset(INPUTS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per event a replay reads, at half the cost
 class Stored:
     """One input event and where it sits in the log (its first delivery)."""
 
