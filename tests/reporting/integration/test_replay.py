@@ -22,15 +22,20 @@ async def documents(db: Any, collection: str) -> list[dict[str, Any]]:
     return await db[collection].find({}).sort("_id", 1).to_list()
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 async def test_replay_from_offset_zero_gives_the_same_figures_as_the_live_projection(
-    running: Running,
+    running: Running, workers: int
 ) -> None:
     live_db = running.reporting.runtime.db
     await running.reporting.refresh()
     fresh = unique("replay")
-    result = await replay(running.reporting.settings, fresh, progress=print)
+    lines: list[str] = []
+    # in two processes however short the log: a second one reads a share of the ledger
+    result = await replay(running.reporting.settings, fresh, progress=lines.append,
+                          workers=workers, parallel_from=0)  # fmt: skip
     rebuilt = running.reporting.runtime.client[fresh]
     try:
+        assert any(line.startswith("a second process reads") for line in lines) == (workers == 2)
         assert result.events == running.reporting.live.count
         for collection in (TRUE, PUBLISHED, OUTCOMES):
             assert await documents(rebuilt, collection) == await documents(live_db, collection), (

@@ -13,7 +13,8 @@ accepts the loss). It keeps each event's first
 delivery (as the live inbox does) and folds it at once into the world that the pure
 ``project`` builds (each partition in offset order gives the same world as the canonical
 order), so no decoded event is kept. Each batch is archived as one document while the next
-one is read; at the end the figures are computed once and written.
+one is read; at the end the figures are computed once and written. On a long log a second
+process reads a share of the ledger's partitions (``--workers``, ``replay_part``).
 This is how a new figure is introduced: change the code, replay, point the service at the
 new database (``MONGODB_DATABASE``). The default target is the other database of the pair
 ``msa_reporting`` / ``msa_reporting_rebuild``, both of which reporting's Mongo user may write
@@ -25,25 +26,42 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import sys
+import tempfile
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from msa_contracts.reference import ReferenceData, load_reference
+from msa_contracts.topics import LEDGER
 from msa_kit.backup.offsets import GroupActive, committed, ensure_idle
 from msa_kit.mongo import connect
 from msa_kit.runtime import utc_now
 
 from msa_reporting.adapters.entry_spill import EntrySpill
-from msa_reporting.adapters.log_reader import Counter, Gap, Progress, read_batches
+from msa_reporting.adapters.log_reader import (
+    Counter,
+    Gap,
+    Progress,
+    partition_sizes,
+    read_batches,
+)
 from msa_reporting.adapters.mongo import MongoStore
 from msa_reporting.domain.outcomes import changed
 from msa_reporting.domain.projection import Figures, figures_of
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.world import World
-from msa_reporting.replay_fold import ReplayFold
+from msa_reporting.replay_fold import RepeatedAcrossPartitions, ReplayFold
+from msa_reporting.replay_part import (
+    PARALLEL_FROM,
+    ChunkWriter,
+    PartTask,
+    collecting_less,
+    running_part,
+    worker_share,
+)
 from msa_reporting.settings import ReportingSettings
 
 
@@ -87,9 +105,13 @@ class ReplayResult:
 async def replay(settings: ReportingSettings, database: str, *, drop: bool = False,
                  reference: ReferenceData | None = None, batch: int = 5000,
                  progress: Progress = lambda _m: None, archive: str | None = None,
-                 allow_gap: bool = False) -> ReplayResult:  # fmt: skip
+                 allow_gap: bool = False, workers: int = 2,
+                 parallel_from: int = PARALLEL_FROM) -> ReplayResult:  # fmt: skip
     """Rebuild into ``database`` (must be empty unless ``drop``; never the one served) from
-    the events archived in the database ``archive`` (None: none) and the topics past them."""
+    the events archived in the database ``archive`` (None: none) and the topics past them,
+    in ``workers`` processes (1 or 2) where at least ``parallel_from`` records are read."""
+    if workers not in (1, 2):
+        raise ValueError("a replay runs in 1 or 2 processes")
     if database == settings.database:
         raise LiveTarget(f"{database!r} is the database the service serves (MONGODB_DATABASE)")
     if database == archive:
@@ -105,9 +127,10 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
         t0 = time.monotonic()
         store = MongoStore(client[database])
         source = MongoStore(client[archive]) if archive is not None else None
-        with _collecting_less():
+        with collecting_less():
             world, counter, events = await _fold_log(settings, store, batch, progress,
-                                                     source, allow_gap)  # fmt: skip
+                                                     source, allow_gap, workers,
+                                                     parallel_from)  # fmt: skip
             t1 = time.monotonic()
             gc.freeze()  # the world is complete: the projection's own objects are short-lived
             figures = figures_of(world, reference, settings.suppression_threshold, events)
@@ -124,38 +147,61 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
 
 async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
                     progress: Progress, archive: MongoStore | None = None,
-                    allow_gap: bool = False) -> tuple[World, Counter, int]:  # fmt: skip
+                    allow_gap: bool = False, workers: int = 2,
+                    parallel_from: int = PARALLEL_FROM) -> tuple[World, Counter, int]:  # fmt: skip
     """Fold every first delivery (the archive's, then the topics') into a world while the
-    previous batch is archived in the target."""
+    previous batch is archived in the target; with ``workers`` 2 and at least
+    ``parallel_from`` records to read, a share of the ledger is read by a second process."""
     counter = Counter()
-    writing: asyncio.Task[None] | None = None
-    chunks = 0
     start: dict[tuple[str, int], int] = {}
-    with EntrySpill() as spill:
+    with EntrySpill() as spill, tempfile.TemporaryDirectory(prefix="msa-replay-part-") as notes:
         folding = ReplayFold(spill)
-
-        async def fold(stored: list[Stored]) -> None:
-            nonlocal chunks, writing
-            chunks += 1
-            fresh = [item for item in stored if folding.fold(item, chunks)]
-            if writing is not None:
-                await writing
-            writing = asyncio.create_task(store.insert_event_chunk(chunks, fresh))
-
+        chunks = ChunkWriter(store, itertools.count(1))
         if archive is not None:
             # the live group's committed offsets first: everything before them is stored
             # (inputs archived, the rest acknowledged), so the topics are read from there on
             done = await _processed(settings) if archive.db.name == settings.database else {}
             async for stored in _archived(archive, batch, progress, start, counter):
-                await fold(stored)
+                await chunks.fold(folding, stored)
             for partition, offset in done.items():
                 start[partition] = max(start.get(partition, 0), offset)
-        async for stored in read_batches(settings, batch=batch, progress=progress,
-                                         counter=counter, start=start,
-                                         allow_gap=allow_gap):  # fmt: skip
-            await fold(stored)
-        if writing is not None:
-            await writing
+        theirs: frozenset[tuple[str, int]] = frozenset()
+        if workers > 1:
+            sizes = await partition_sizes(settings, start)
+            if sum(sizes.values()) >= parallel_from:
+                ledger = settings.namespace.logical(
+                    settings.namespace.topic(settings.input_topics[LEDGER])
+                )
+                theirs = worker_share(sizes, ledger)
+        if theirs:
+            ours = set(sizes) - theirs
+            chunks.numbers = itertools.count(chunks.last + 1, 2)
+            task = PartTask(settings, store.db.name, theirs, dict(start), Path(notes),
+                            chunks.last + 2, batch, allow_gap)  # fmt: skip
+            shown = ", ".join(f"{topic}[{partition}]" for topic, partition in sorted(theirs))
+            progress(f"a second process reads {shown}")
+            async with running_part(task) as part:
+                async for stored in read_batches(settings, batch=batch, progress=progress,
+                                                 counter=counter, start=start,
+                                                 allow_gap=allow_gap, only=ours,
+                                                 read_elsewhere=part.read):  # fmt: skip
+                    await chunks.fold(folding, stored)
+                await chunks.flush()
+
+                def waiting(read: int) -> None:
+                    progress(f"read {counter.records + read:,} records, waiting for the second "
+                             "process")  # fmt: skip
+
+                result = await part.result(waiting)
+            folding.absorb(result.fold)
+            counter.records += result.records
+            counter.replacements.update(result.replacements)
+        else:
+            async for stored in read_batches(settings, batch=batch, progress=progress,
+                                             counter=counter, start=start,
+                                             allow_gap=allow_gap):  # fmt: skip
+                await chunks.fold(folding, stored)
+            await chunks.flush()
         settled = folding.settle()
     if settled.entries:
         progress(f"dropped {len(settled.entries):,} repeated hour entries")
@@ -199,21 +245,6 @@ async def _archived(archive: MongoStore, batch: int, progress: Progress,
     progress(f"archive: {counter.archived:,} events over {len(start)} partitions")
 
 
-@contextmanager
-def _collecting_less() -> Iterator[None]:
-    """The fold decodes a million short-lived events and keeps little of them: collecting
-    the young generation every 700 allocations (and now and then everything) cost about a
-    quarter of the replay's CPU. What exists before is frozen, out of every collection."""
-    before = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
-
-
 def main(argv: list[str] | None = None) -> None:
     settings = ReportingSettings()
     parser = argparse.ArgumentParser(prog="python -m msa_reporting.replay", description=__doc__)
@@ -237,6 +268,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--drop", action="store_true", help="drop the database first")
     parser.add_argument("--batch", type=int, default=5000, help="records per getmany()")
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=2,
+                        help="processes that read the log (2: a second one folds a share of "
+                        "the ledger's partitions, for logs of at least "
+                        f"{PARALLEL_FROM:,} records; default: %(default)s)")  # fmt: skip
     args = parser.parse_args(argv)
 
     def say(message: str) -> None:
@@ -249,8 +284,9 @@ def main(argv: list[str] | None = None) -> None:
         archive = None if args.no_archive else args.archive
         result = asyncio.run(replay(settings, args.database, drop=args.drop, batch=args.batch,
                                     progress=say, archive=archive,
-                                    allow_gap=args.allow_gap))  # fmt: skip
-    except (NotEmpty, LiveTarget, GroupActive, Gap) as exc:
+                                    allow_gap=args.allow_gap,
+                                    workers=args.workers))  # fmt: skip
+    except (NotEmpty, LiveTarget, GroupActive, Gap, RepeatedAcrossPartitions) as exc:
         say(f"error: {exc}")
         raise SystemExit(2) from None
     say(f"rebuilt {result.database}: {result.archived:,} archived events and "

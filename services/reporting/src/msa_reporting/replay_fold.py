@@ -3,16 +3,18 @@
 Events other than accepted hours are de-duplicated by event id as they come (``Seen``, a
 few per person or case); hour entries, nine in ten events, are folded at once and noted in
 an ``EntrySpill``, which finds their repeats on disk at the end (``settle``): the world is
-then exactly the one that folding first deliveries one by one gives.
+then exactly the one that folding first deliveries one by one gives. Partitions folded in
+another process come back as a ``FoldPart`` that ``absorb`` adds before settling.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from msa_contracts.events import HoursAccepted
 
-from msa_reporting.adapters.entry_spill import EntrySpill, Place, Settled
+from msa_reporting.adapters.entry_spill import EntrySpill, Part, Place, Settled
 from msa_reporting.domain.fold import apply
 from msa_reporting.domain.hours import HourBook
 from msa_reporting.domain.ledger import entry_key
@@ -28,6 +30,7 @@ class ReplayFold:
         self.seen = Seen()
         self.spill = spill
         self.events = 0
+        self._parts: list[tuple[Part, int]] = []  # absorbed notes, with how many
 
     def fold(self, item: Stored, chunk: int) -> bool:
         """Fold one delivery (archived in ``chunk``) unless it repeats an event id; true if
@@ -48,16 +51,46 @@ class ReplayFold:
         self.spill.note(item.key, entry_key(event), place)
         return True
 
+    def part(self) -> FoldPart:
+        """What this fold (of some partitions, in a process of its own) hands back."""
+        self.spill.flush()
+        return FoldPart(self.world, self.seen, Part(self.spill.root, self.spill.buckets),
+                        self.spill.count)  # fmt: skip
+
+    def absorb(self, part: FoldPart) -> None:
+        """Add the fold of other partitions (disjoint from this one's) before ``settle``."""
+        self.seen.absorb(part.seen)
+        shift = self.world.absorb(part.world)
+        self._parts.append((Part(part.notes.root, part.notes.buckets, shift), part.noted))
+
     def settle(self) -> Settled:
         """Drop the hour entries that repeat an earlier one; returns what was dropped (the
         repeated events are to go from the archive too)."""
-        settled = self.spill.settle(self.seen.any_of)
+        settled = self.spill.settle(self.seen.any_of, [part for part, _ in self._parts])
         for place in settled.entries:
             self.world.hours.drop(place.case_id, place.start, place.stop)
         if settled.entries:
             self.world.hours.respan()
-        self.events = self.seen.count + self.spill.count - len(settled.events)
+        noted = self.spill.count + sum(n for _, n in self._parts)
+        self.events = self.seen.count + noted - len(settled.events)
         return settled
+
+
+@dataclass(frozen=True)
+class FoldPart:
+    """The fold of some partitions: its world, the event ids it kept and its entry notes
+    (closed, on disk, ``noted`` of them)."""
+
+    world: World
+    seen: Seen
+    notes: Part
+    noted: int
+
+
+class RepeatedAcrossPartitions(RuntimeError):
+    """An event id came on two partitions read by different processes (a record's key,
+    hence its partition, is the same on every delivery, so a producer sent one id twice
+    with different keys): which delivery is first is no longer known."""
 
 
 class Seen:
@@ -78,6 +111,20 @@ class Seen:
         self.count += 1
         self._keys = None
         return True
+
+    def absorb(self, other: Seen) -> None:
+        """Add the ids of other partitions; an id on both is refused."""
+        for topic, ids in other._ids.items():
+            mine = self._ids.setdefault(topic, set())
+            if not mine.isdisjoint(ids):
+                some = _text_of(next(iter(mine & ids)))
+                raise RepeatedAcrossPartitions(
+                    f"event id {some!r} is on two partitions of {topic} (rebuild with "
+                    "--workers 1 to keep its first delivery)"
+                )
+            mine |= ids
+        self.count += other.count
+        self._keys = None
 
     def any_of(self, keys: set[str]) -> bool:
         """Whether any of the events ``Stored.key`` was delivered: one set operation per

@@ -31,7 +31,7 @@ def rows(r: dict[str, Any]) -> list[Row]:
              "no decoding", ""),
             (f"reporting replay ({rp['records']:,} events)", f"{rp['per_s']:,.0f} events/s",
              f"{rp['ratio_to_consume_ceiling']:.1%} of (a) consume", _load(rp)),
-            ("RSS reporting replay", f"peak {rp['rss_peak_mib']} MiB",
+            ("RSS reporting replay", f"peak {rp['rss_peak_mib']} MiB with its second process",
              f"{rp['rss_at_100k_mib'] or 'n/a'} MiB at 100k → {rp['rss_end_mib']} MiB at end",
              ""),
         ]  # fmt: skip

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -49,33 +50,21 @@ class Gap(RuntimeError):
 async def read_batches(
     settings: ReportingSettings, *, batch: int = 5000, progress: Progress = lambda _m: None,
     counter: Counter | None = None, start: Mapping[tuple[str, int], int] | None = None,
-    allow_gap: bool = False,
+    allow_gap: bool = False, only: Collection[tuple[str, int]] | None = None,
+    read_elsewhere: Callable[[], int] = lambda: 0,
 ) -> AsyncIterator[list[Stored]]:  # fmt: skip
     """The valid input events from ``start`` (the next offset per logical topic and
     partition; the log's start where not given) to the end offsets taken at the start, one
-    fetched batch at a time, each partition in offset order (duplicates not yet dropped).
-    Where retention deleted records before the requested start, raises ``Gap`` naming them
-    (or, with ``allow_gap``, reports them and reads on)."""
+    fetched batch at a time, each partition in offset order (duplicates not yet dropped);
+    of the partitions ``only`` names (logical topic and partition; None: all). Where
+    retention deleted records before the requested start, raises ``Gap`` naming them (or,
+    with ``allow_gap``, reports them and reads on). Progress counts the records another
+    process read as well (``read_elsewhere``)."""
     counter = counter or Counter()
     start = start or {}
     wire = settings.namespace  # records keep their logical topic, as the live consumer's do
-    allowed = {wire.topic(actual): set(catalogue(()).topic(name).event_types)
-               for name, actual in settings.input_topics.items()}  # fmt: skip
-    consumer = AIOKafkaConsumer(
-        *allowed,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        group_id=None,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_poll_records=batch,
-        client_id=f"msa-{settings.service_name}-replay",
-        **settings.kafka_security.for_aiokafka(),
-    )
-    await consumer.start()  # outside any group: every partition of the topics is assigned
-    kept = 0
-    began = time.monotonic()
-    try:
-        parts = await assigned(consumer, set(allowed))
+    allowed = _allowed(settings)
+    async with _consumer(settings, allowed, batch, only) as (consumer, parts):
         first = await consumer.beginning_offsets(parts)
         end = await consumer.end_offsets(parts)
         wanted = {tp: start.get((wire.logical(tp.topic), tp.partition), 0) for tp in parts}
@@ -91,9 +80,12 @@ async def read_batches(
             consumer.seek(tp, max(wanted[tp], first[tp]))
         beyond = sum(max(end[tp] - max(wanted[tp], first[tp]), 0) for tp in parts)
         where = "past the archive" if start else "from the start of the log"
-        progress(f"reading {len(parts)} partitions of {', '.join(sorted(allowed))} {where}: "
+        topics = sorted({tp.topic for tp in parts})
+        progress(f"reading {len(parts)} partitions of {', '.join(topics)} {where}: "
                  f"{beyond:,} records")  # fmt: skip
         open_parts = {tp for tp in parts if await consumer.position(tp) < end[tp]}
+        kept = 0
+        began = time.monotonic()
         while open_parts:
             fetched = await consumer.getmany(*open_parts, timeout_ms=1000, max_records=batch)
             out: list[Stored] = []
@@ -105,9 +97,65 @@ async def read_batches(
                               counter.replacements)  # fmt: skip
             open_parts = {tp for tp in open_parts if await consumer.position(tp) < end[tp]}
             kept += len(out)
-            rate = counter.records / max(time.monotonic() - began, 1e-6)
-            progress(f"read {counter.records:,} records, {kept:,} input events ({rate:,.0f}/s)")
+            elsewhere = read_elsewhere()
+            read = counter.records + elsewhere
+            rate = read / max(time.monotonic() - began, 1e-6)
+            here = " in this process" if elsewhere else ""
+            progress(f"read {read:,} records, {kept:,} input events{here} ({rate:,.0f}/s)")
             yield out
+
+
+async def partition_sizes(
+    settings: ReportingSettings, start: Mapping[tuple[str, int], int] | None = None
+) -> dict[tuple[str, int], int]:
+    """How many records ``read_batches`` would read per logical topic and partition."""
+    start = start or {}
+    wire = settings.namespace
+    async with _consumer(settings, _allowed(settings), 1, None) as (consumer, parts):
+        first = await consumer.beginning_offsets(parts)
+        end = await consumer.end_offsets(parts)
+        sizes = {}
+        for tp in parts:
+            place = (wire.logical(tp.topic), tp.partition)
+            sizes[place] = max(end[tp] - max(start.get(place, 0), first[tp]), 0)
+        return sizes
+
+
+def _allowed(settings: ReportingSettings) -> dict[str, set[str]]:
+    """The event types each input topic (by its name on the wire) carries."""
+    wire = settings.namespace
+    return {wire.topic(actual): set(catalogue(()).topic(name).event_types)
+            for name, actual in settings.input_topics.items()}  # fmt: skip
+
+
+@asynccontextmanager
+async def _consumer(
+    settings: ReportingSettings, allowed: Mapping[str, set[str]], batch: int,
+    only: Collection[tuple[str, int]] | None,
+) -> AsyncIterator[tuple[AIOKafkaConsumer, list[TopicPartition]]]:  # fmt: skip
+    """A consumer outside any group with every partition of the input topics (or those of
+    ``only``) assigned."""
+    consumer = AIOKafkaConsumer(
+        *(allowed if only is None else ()),
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        group_id=None,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        max_poll_records=batch,
+        client_id=f"msa-{settings.service_name}-replay",
+        **settings.kafka_security.for_aiokafka(),
+    )
+    await consumer.start()  # outside any group: every partition of the topics is assigned
+    try:
+        if only is None:
+            parts = await assigned(consumer, set(allowed))
+        else:
+            wire = settings.namespace
+            by_logical = {wire.logical(topic): topic for topic in allowed}
+            parts = sorted(TopicPartition(by_logical[topic], partition)
+                           for topic, partition in only)  # fmt: skip
+            consumer.assign(parts)
+        yield consumer, parts
     finally:
         await consumer.stop()
 

@@ -98,6 +98,28 @@ class HourBook:
         self.first_day = date.fromordinal(low) if high else None
         self.last_day = date.fromordinal(high) if high else None
 
+    def absorb(self, other: HourBook) -> dict[str, int]:
+        """Add another book's entries (folded from other partitions); returns how far each
+        case's entries of ``other`` moved (where this book had entries of that case)."""
+        remap = [self._index(kind) for kind in other.kinds]
+        identity = remap == list(range(len(remap)))
+        shift: dict[str, int] = {}
+        for case_id, entries in other.by_case.items():
+            if not identity:
+                entries = array("q", (p if p == _DROPPED else _with_kind(p, remap)
+                                      for p in entries))  # fmt: skip
+            mine = self.by_case.get(case_id)
+            if mine is None:
+                self.by_case[case_id] = entries
+            else:
+                shift[case_id] = len(mine)
+                mine.extend(entries)
+        for day in (other.first_day, other.last_day):
+            if day is not None:
+                self.first_day = day if self.first_day is None else min(self.first_day, day)
+                self.last_day = day if self.last_day is None else max(self.last_day, day)
+        return shift
+
     def of(self, case_id: str) -> Iterator[Entry]:
         for packed in self.by_case.get(case_id, ()):
             if packed == _DROPPED:
@@ -114,3 +136,10 @@ class HourBook:
             index = self._kind_of[kind] = len(self.kinds)
             self.kinds.append(kind)
         return index
+
+
+def _with_kind(packed: int, remap: list[int]) -> int:
+    """``packed`` with its kind renumbered (the day above it, the minutes below it kept)."""
+    rest = packed >> _MINUTE_BITS
+    kind = remap[rest & (_MAX_KINDS - 1)]
+    return (((rest >> _KIND_BITS) << _KIND_BITS | kind) << _MINUTE_BITS) | (packed & _MAX_MINUTES)

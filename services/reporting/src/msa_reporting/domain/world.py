@@ -75,5 +75,22 @@ class World:
                 s(o.provider), s(o.domain), s(o.measure), s(o.activity),
             )  # fmt: skip
 
+    def absorb(self, other: World) -> dict[str, int]:
+        """Add the world folded from other partitions: persons and cases must be other ones
+        (every aggregate's events share a partition), a fact already known keeps this
+        world's occurrence; returns how far each case's hour entries of ``other`` moved
+        (``HourBook.absorb``)."""
+        both = self.persons.keys() & other.persons.keys() | self.cases.keys() & other.cases.keys()
+        if both:
+            raise ValueError(f"folded in two processes: {', '.join(sorted(both)[:3])}")
+        self.persons.update(other.persons)
+        self.cases.update(other.cases)
+        for kind, facts in other.outcomes.items():
+            for key, occurrence in facts.items():
+                self.once(kind, key, occurrence)
+        if other.clock is not None:
+            self.clock = other.clock if self.clock is None else max(self.clock, other.clock)
+        return self.hours.absorb(other.hours)
+
     def of(self, kind: str) -> list[Occurrence]:
         return list(self.outcomes.get(kind, {}).values())

@@ -1,0 +1,128 @@
+"""A replay on two cores folds some ledger partitions in a second process and adds its fold
+to its own before settling: the figures must equal folding every first delivery in one
+process, as the live projection does."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+from pathlib import Path
+
+import pytest
+from msa_contracts.events import Event
+from msa_contracts.reference import ReferenceData
+from msa_contracts.topics import CASES, LEDGER, PERSONS
+from msa_reporting.adapters.entry_spill import PART_SEQ, EntrySpill, ReusedEventId
+from msa_reporting.domain.hours import HourBook
+from msa_reporting.domain.projection import figures_of, project
+from msa_reporting.domain.stored import Stored
+from msa_reporting.replay_fold import FoldPart, RepeatedAcrossPartitions, ReplayFold
+from msa_reporting.replay_part import worker_share
+
+from tests.reporting import builders as b
+
+K = 5
+MAR, APR, MAY = date(2026, 3, 10), date(2026, 4, 2), date(2026, 5, 20)
+
+
+def at(partition: int, *events: tuple[str, Event]) -> list[Stored]:
+    """Records of one partition of each event's topic, in this order."""
+    offsets: dict[str, int] = {}
+    out = []
+    for event_id, event in events:
+        topic = b.topic_of(event)
+        offsets[topic] = offsets.get(topic, -1) + 1
+        out.append(Stored(topic, partition, offsets[topic], event_id, event))
+    return out
+
+
+def live(records: list[Stored]) -> dict[str, Stored]:
+    first: dict[str, Stored] = {}
+    for item in records:
+        first.setdefault(item.key, item)  # the inbox: one per topic and event id
+    return first
+
+
+def in_two(ours: list[Stored], theirs: list[Stored], notes: Path) -> ReplayFold:
+    """``theirs`` folded as the second process does (its result through pickle), added to
+    the fold of ``ours``, then settled."""
+    second = EntrySpill(4, root=notes, first_seq=PART_SEQ)
+    try:
+        other = ReplayFold(second)
+        for n, item in enumerate(theirs):
+            other.fold(item, 2 * n + 2)
+        part: FoldPart = pickle.loads(pickle.dumps(other.part()))
+    finally:
+        second.close()
+    with EntrySpill(4) as spill:
+        folding = ReplayFold(spill)
+        for n, item in enumerate(ours):
+            folding.fold(item, 2 * n + 1)
+        folding.absorb(part)
+        folding.settle()
+    return folding
+
+
+def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path: Path) -> None:
+    ours = at(
+        0,
+        ("a1", b.arrival(1, MAR, "prohlis", "gestattung-55-asylg")), ("o1", b.opened(1, MAR)),
+        ("a2", b.arrival(2, MAR, "neustadt", "ae-25-2")), ("o2", b.opened(2, MAR)),
+        ("p1", b.plan(1, MAR, [b.goal("g1")])),
+        ("h1", b.hours(1, MAR, 30, entry="E-1")),
+        ("h2", b.hours(1, APR, 45, provider="awo", entry="E-2", activity="indirect")),
+        ("h2", b.hours(1, APR, 45, provider="awo", entry="E-2", activity="indirect")),
+        ("i1", b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])),
+    )  # fmt: skip
+    theirs = at(
+        1,
+        # the same case's entries in the other process (its book grows behind ours), kinds
+        # met in another order there, a repeat of our entry under a new event id, and its
+        # own repeated record
+        ("h3", b.hours(1, MAY, 20, provider="awo", domain="work-education", entry="E-3")),
+        ("h4", b.hours(1, MAY, 10, entry="E-4")),
+        ("h5", b.hours(1, MAY, 99, entry="E-1")),
+        ("h6", b.hours(2, APR, 15, entry="E-6")),
+        ("h6", b.hours(2, APR, 15, entry="E-6")),
+        ("i2", b.invoice("RE-2026-000002", "awo", "2026-04", [(2, "2026-04", 2100)])),
+    )  # fmt: skip
+    folding = in_two(ours, theirs, tmp_path)
+    expected = project(live(ours + theirs), reference, K)
+    assert folding.events == len(live(ours + theirs)) == 13
+    assert figures_of(folding.world, reference, K, folding.events) == expected
+    assert folding.world.hours.first_day == MAR and folding.world.hours.last_day == MAY
+
+
+def test_an_event_id_on_both_sides_is_refused(tmp_path: Path) -> None:
+    invoice = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
+    with pytest.raises(RepeatedAcrossPartitions, match="'i1'"):
+        in_two(at(0, ("i1", invoice)), at(1, ("i1", invoice)), tmp_path)
+
+
+def test_an_hour_entry_reusing_an_invoices_id_on_the_other_side_is_refused(
+    tmp_path: Path,
+) -> None:
+    invoice = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
+    with pytest.raises(ReusedEventId):
+        in_two(at(0, ("x", invoice)), at(1, ("x", b.hours(1, MAR, 30))), tmp_path)
+
+
+def test_absorbing_a_book_renumbers_its_kinds_and_keeps_its_entries() -> None:
+    mine, other = HourBook(), HourBook()
+    mine.add("c1", MAR, ("caritas", "language", "direct"), 30)
+    other.add("c2", APR, ("awo", "work", "direct"), 1 << 26)  # kept as two numbers
+    other.add("c1", MAY, ("caritas", "language", "direct"), 5)
+    shift = mine.absorb(other)
+    assert shift == {"c1": 1}
+    assert [(e.on, e.provider, e.minutes) for e in mine.of("c1")] == [
+        (MAR, "caritas", 30), (MAY, "caritas", 5)]  # fmt: skip
+    assert sum(e.minutes for e in mine.of("c2")) == 1 << 26
+    assert (mine.first_day, mine.last_day) == (MAR, MAY)
+
+
+def test_the_second_process_gets_ledger_partitions_up_to_half_of_the_records() -> None:
+    sizes = {(PERSONS, 0): 50, (CASES, 0): 150}
+    sizes |= {(LEDGER, p): n for p, n in enumerate((300, 250, 200, 0, 50))}
+    assert worker_share(sizes) == {(LEDGER, 0), (LEDGER, 2)}  # 500 of 1,000
+    assert worker_share({(PERSONS, 0): 10, (LEDGER, 0): 900}) == {(LEDGER, 0)}
+    assert worker_share({(PERSONS, 0): 10, (LEDGER, 0): 0}) == frozenset()
