@@ -1,6 +1,7 @@
 """A replay on two cores folds some ledger partitions in a second process and adds its fold
-to its own before settling: the figures must equal folding every first delivery in one
-process, as the live projection does."""
+to its own before settling, and counts the figures of every second unit in a fork: the
+figures must equal folding every first delivery in one process, as the live projection
+does."""
 
 from __future__ import annotations
 
@@ -13,13 +14,17 @@ from msa_contracts.events import Event
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import CASES, LEDGER, PERSONS
 from msa_reporting.adapters.entry_spill import PART_SEQ, EntrySpill, ReusedEventId
+from msa_reporting.domain.compute import compute, tables, tallies
+from msa_reporting.domain.fold import fold
 from msa_reporting.domain.hours import HourBook
 from msa_reporting.domain.projection import figures_of, project
-from msa_reporting.domain.stored import Stored
+from msa_reporting.domain.stored import Stored, canonical
+from msa_reporting.domain.world import World
 from msa_reporting.replay_fold import FoldPart, RepeatedAcrossPartitions, ReplayFold
-from msa_reporting.replay_part import worker_share
+from msa_reporting.replay_part import true_tables, worker_share
 
 from tests.reporting import builders as b
+from tests.reporting import synthetic
 
 K = 5
 MAR, APR, MAY = date(2026, 3, 10), date(2026, 4, 2), date(2026, 5, 20)
@@ -120,9 +125,37 @@ def test_absorbing_a_book_renumbers_its_kinds_and_keeps_its_entries() -> None:
     assert (mine.first_day, mine.last_day) == (MAR, MAY)
 
 
-def test_the_second_process_gets_ledger_partitions_up_to_half_of_the_records() -> None:
-    sizes = {(PERSONS, 0): 50, (CASES, 0): 150}
-    sizes |= {(LEDGER, p): n for p, n in enumerate((300, 250, 200, 0, 50))}
-    assert worker_share(sizes) == {(LEDGER, 0), (LEDGER, 2)}  # 500 of 1,000
+def test_the_second_process_gets_ledger_partitions_near_half_of_the_records() -> None:
+    # 1,100 records, half is 550
+    sizes = {(PERSONS, 0): 40, (CASES, 0): 60}
+    sizes |= {(LEDGER, p): n for p, n in enumerate((300, 250, 200, 0, 150, 100))}
+    assert worker_share(sizes) == {(LEDGER, 0), (LEDGER, 1)}  # 550, largest first
     assert worker_share({(PERSONS, 0): 10, (LEDGER, 0): 900}) == {(LEDGER, 0)}
     assert worker_share({(PERSONS, 0): 10, (LEDGER, 0): 0}) == frozenset()
+    assert worker_share({(PERSONS, 0): 900, (LEDGER, 0): 10}) == {(LEDGER, 0)}
+
+
+def quarter_world(reference: ReferenceData) -> World:
+    records = [Stored(b.topic_of(e), 0, n, f"e{n}", e)
+               for n, e in enumerate(synthetic.quarter(reference, 60))]  # fmt: skip
+    return fold(canonical(live(records)))
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+def test_the_tallies_of_every_part_of_the_units_add_up_to_the_whole(
+    reference: ReferenceData, parts: int
+) -> None:
+    world = quarter_world(reference)
+    found = tallies(world, reference, 0, parts)
+    for part in range(1, parts):
+        for name, tally in tallies(world, reference, part, parts).items():
+            found[name].absorb(pickle.loads(pickle.dumps(tally.counted())))
+    assert tables(world, reference, found) == compute(world, reference)
+
+
+def test_the_figures_counted_in_a_fork_are_those_of_one_process(
+    reference: ReferenceData,
+) -> None:
+    world = quarter_world(reference)
+    assert true_tables(world, reference, 2) == compute(world, reference)
+    assert true_tables(World(), reference, 2) == compute(World(), reference)

@@ -59,7 +59,9 @@ from msa_reporting.replay_part import (
     ChunkWriter,
     PartTask,
     collecting_less,
+    release_memory,
     running_part,
+    true_tables,
     worker_share,
 )
 from msa_reporting.settings import ReportingSettings
@@ -132,9 +134,12 @@ async def replay(settings: ReportingSettings, database: str, *, drop: bool = Fal
                                                      source, allow_gap, workers,
                                                      parallel_from)  # fmt: skip
             t1 = time.monotonic()
+            release_memory()  # the fetched batches' buffers, freed, back to the system
             gc.freeze()  # the world is complete: the projection's own objects are short-lived
-            figures = figures_of(world, reference, settings.suppression_threshold, events)
+            true = true_tables(world, reference, workers)
+            figures = figures_of(world, reference, settings.suppression_threshold, events, true)
             t2 = time.monotonic()
+        release_memory()
         progress(f"projected {events:,} events in {t2 - t1:.2f}s; writing {database}")
         await store.insert_projection(figures, changed(figures.outcomes, {}), utc_now())
         t3 = time.monotonic()

@@ -25,14 +25,30 @@ def as_of(world: World) -> date | None:
 def compute(world: World, reference: ReferenceData) -> dict[str, FigureTable]:
     """Every figure's true table (before suppression), each contribution added to its
     figure's tally as it is joined: none is kept, so memory stays with the cells."""
+    return tables(world, reference, tallies(world, reference))
+
+
+Tallies = dict[str, "Tally"]
+
+
+def tallies(world: World, reference: ReferenceData, part: int = 0, parts: int = 1) -> Tallies:
+    """Every figure's tally of the contributions of one ``part`` of ``parts`` of the units
+    (every ``parts``-th, from the ``part``-th): the tallies of all parts, ``absorb``-ed into
+    one, are the tallies of all units (a unit counts in its part only)."""
+    found = {f.id: Tally(f) for f in FIGURES}
     span = business_span(world)
-    if span is None:
-        return {f.id: Tally(f).table((), reference) for f in FIGURES}
-    months = months_between(*span)
-    tallies = {f.id: Tally(f) for f in FIGURES}
-    for c in contributions(world, reference, months, span[1]):
-        tallies[c.figure].add(c)
-    return {f.id: tallies[f.id].table(months, reference) for f in FIGURES}
+    if span is not None:
+        months = months_between(*span)
+        for c in contributions(world, reference, months, span[1], part, parts):
+            found[c.figure].add(c)
+    return found
+
+
+def tables(world: World, reference: ReferenceData, found: Tallies) -> dict[str, FigureTable]:
+    """The true tables of every figure's tally."""
+    span = business_span(world)
+    months = months_between(*span) if span is not None else ()
+    return {f.id: found[f.id].table(months, reference) for f in FIGURES}
 
 
 def periods_of(figure: Figure, months: tuple[str, ...]) -> tuple[str, ...]:
@@ -46,6 +62,9 @@ class Cell:
 
     def __init__(self) -> None:
         self.sum, self.units, self.last = 0, 0, ""
+
+
+Counted = tuple[dict[CellKey, Cell], dict[CellKey, list[int]]]
 
 
 class Tally:
@@ -81,6 +100,23 @@ class Tally:
                     cell.units += 1
                 if self.median:
                     self.samples[key].append(value)
+
+    def counted(self) -> Counted:
+        """The cells and samples, to be added to the tally of other units (``absorb``)."""
+        return self.cells, dict(self.samples)
+
+    def absorb(self, counted: Counted) -> None:
+        """Add what the tally of other units (none of them counted here) ``counted``."""
+        cells, samples = counted
+        for key, theirs in cells.items():
+            cell = self.cells.get(key)
+            if cell is None:
+                self.cells[key] = theirs
+            else:
+                cell.sum += theirs.sum
+                cell.units += theirs.units
+        for key, values in samples.items():
+            self.samples[key].extend(values)
 
     def table(self, months: tuple[str, ...], reference: ReferenceData) -> FigureTable:
         figure, samples, cells = self.figure, self.samples, self.cells

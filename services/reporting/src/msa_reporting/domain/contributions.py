@@ -7,6 +7,7 @@ ResidenceStatusChanged); the region follows from the district, the field from th
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
@@ -92,13 +93,15 @@ class Joiner:
             yield Contribution(figure, month, minutes, ref or case_id, attrs)
 
 
-def contributions(world: World, reference: ReferenceData, months: tuple[str, ...],
-                  as_of: date) -> Iterator[Contribution]:  # fmt: skip
+def contributions(world: World, reference: ReferenceData, months: tuple[str, ...], as_of: date,
+                  part: int = 0, parts: int = 1) -> Iterator[Contribution]:  # fmt: skip
     """Every contribution to every figure, those of one unit (person, or case where no
-    person is known) one after another; stocks are counted on each month's last day."""
+    person is known) one after another; stocks are counted on each month's last day. Only
+    every ``parts``-th unit from the ``part``-th (in an order the world decides)."""
     join = Joiner(world, reference)
     days = [stock_day(month, as_of) for month in months]
-    for flows, case_ids in _by_unit(world).values():
+    units = list(_by_unit(world).values())
+    for flows, case_ids in itertools.islice(units, part, None, parts):
         for figure, o in flows:
             yield join.contribution(figure, o, o.on)
         for case_id in case_ids:

@@ -33,9 +33,11 @@ def project(events: Mapping[str, Stored], reference: ReferenceData, threshold: i
     return figures_of(fold(canonical(dict(events))), reference, threshold, len(events))
 
 
-def figures_of(world: World, reference: ReferenceData, threshold: int, events: int) -> Figures:
-    """Figures from a folded world (the replay folds batch by batch, then calls this)."""
-    true = compute(world, reference)
+def figures_of(world: World, reference: ReferenceData, threshold: int, events: int,
+               true: dict[str, FigureTable] | None = None) -> Figures:  # fmt: skip
+    """Figures from a folded world (the replay folds batch by batch, then calls this, with
+    the ``true`` tables where it computed them already)."""
+    true = compute(world, reference) if true is None else true
     nesting = parents(reference)
     published = {name: protect(table, threshold, nesting) for name, table in true.items()}
     return Figures(as_of(world), events, true, published,
