@@ -21,14 +21,14 @@ MAR, APR, MAY = date(2026, 3, 10), date(2026, 4, 2), date(2026, 5, 20)
 INVOICE = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
 
 
-def delivered(*events: tuple[str, Event]) -> list[Stored]:
+def delivered(*events: tuple[str, Event], partition: int = 0) -> list[Stored]:
     """Records of one partition per topic in this order, with the given event ids."""
     offsets: dict[str, int] = {}
     out = []
     for event_id, event in events:
         topic = b.topic_of(event)
         offsets[topic] = offsets.get(topic, -1) + 1
-        out.append(Stored(topic, 0, offsets[topic], event_id, event))
+        out.append(Stored(topic, partition, offsets[topic], event_id, event))
     return out
 
 

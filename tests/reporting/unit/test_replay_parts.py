@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from msa_contracts.events import Event
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import CASES, LEDGER, PERSONS
 from msa_reporting.adapters.entry_spill import PART_SEQ, EntrySpill, ReusedEventId
@@ -25,27 +24,10 @@ from msa_reporting.replay_part import true_tables, worker_share
 
 from tests.reporting import builders as b
 from tests.reporting import synthetic
+from tests.reporting.unit.test_replay_fold import delivered, live
 
 K = 5
 MAR, APR, MAY = date(2026, 3, 10), date(2026, 4, 2), date(2026, 5, 20)
-
-
-def at(partition: int, *events: tuple[str, Event]) -> list[Stored]:
-    """Records of one partition of each event's topic, in this order."""
-    offsets: dict[str, int] = {}
-    out = []
-    for event_id, event in events:
-        topic = b.topic_of(event)
-        offsets[topic] = offsets.get(topic, -1) + 1
-        out.append(Stored(topic, partition, offsets[topic], event_id, event))
-    return out
-
-
-def live(records: list[Stored]) -> dict[str, Stored]:
-    first: dict[str, Stored] = {}
-    for item in records:
-        first.setdefault(item.key, item)  # the inbox: one per topic and event id
-    return first
 
 
 def in_two(ours: list[Stored], theirs: list[Stored], notes: Path) -> ReplayFold:
@@ -69,8 +51,7 @@ def in_two(ours: list[Stored], theirs: list[Stored], notes: Path) -> ReplayFold:
 
 
 def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path: Path) -> None:
-    ours = at(
-        0,
+    ours = delivered(
         ("a1", b.arrival(1, MAR, "prohlis", "gestattung-55-asylg")), ("o1", b.opened(1, MAR)),
         ("a2", b.arrival(2, MAR, "neustadt", "ae-25-2")), ("o2", b.opened(2, MAR)),
         ("p1", b.plan(1, MAR, [b.goal("g1")])),
@@ -79,8 +60,7 @@ def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path:
         ("h2", b.hours(1, APR, 45, provider="awo", entry="E-2", activity="indirect")),
         ("i1", b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])),
     )  # fmt: skip
-    theirs = at(
-        1,
+    theirs = delivered(
         # the same case's entries in the other process (its book grows behind ours), kinds
         # met in another order there, a repeat of our entry under a new event id, and its
         # own repeated record
@@ -90,6 +70,7 @@ def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path:
         ("h6", b.hours(2, APR, 15, entry="E-6")),
         ("h6", b.hours(2, APR, 15, entry="E-6")),
         ("i2", b.invoice("RE-2026-000002", "awo", "2026-04", [(2, "2026-04", 2100)])),
+        partition=1,
     )  # fmt: skip
     folding = in_two(ours, theirs, tmp_path)
     expected = project(live(ours + theirs), reference, K)
@@ -101,7 +82,7 @@ def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path:
 def test_an_event_id_on_both_sides_is_refused(tmp_path: Path) -> None:
     invoice = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
     with pytest.raises(RepeatedAcrossPartitions, match="'i1'"):
-        in_two(at(0, ("i1", invoice)), at(1, ("i1", invoice)), tmp_path)
+        in_two(delivered(("i1", invoice)), delivered(("i1", invoice), partition=1), tmp_path)
 
 
 def test_an_hour_entry_reusing_an_invoices_id_on_the_other_side_is_refused(
@@ -109,7 +90,8 @@ def test_an_hour_entry_reusing_an_invoices_id_on_the_other_side_is_refused(
 ) -> None:
     invoice = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
     with pytest.raises(ReusedEventId):
-        in_two(at(0, ("x", invoice)), at(1, ("x", b.hours(1, MAR, 30))), tmp_path)
+        hours = delivered(("x", b.hours(1, MAR, 30)), partition=1)
+        in_two(delivered(("x", invoice)), hours, tmp_path)
 
 
 def test_absorbing_a_book_renumbers_its_kinds_and_keeps_its_entries() -> None:
