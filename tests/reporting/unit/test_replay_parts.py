@@ -5,22 +5,29 @@ does."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
 from msa_contracts.reference import ReferenceData
 from msa_contracts.topics import CASES, LEDGER, PERSONS
-from msa_reporting.adapters.entry_spill import PART_SEQ, EntrySpill, ReusedEventId
-from msa_reporting.domain.compute import compute, tables, tallies
+from msa_reporting import replay_part
+from msa_reporting.adapters.entry_spill import PART_SEQ, EntrySpill, ReusedEventId, Settled
+from msa_reporting.adapters.log_reader import Gap
+from msa_reporting.domain.compute import Tallies, compute, tables, tallies
 from msa_reporting.domain.fold import fold
 from msa_reporting.domain.hours import HourBook
 from msa_reporting.domain.projection import figures_of, project
 from msa_reporting.domain.stored import Stored, canonical
 from msa_reporting.domain.world import World
-from msa_reporting.replay_fold import FoldPart, RepeatedAcrossPartitions, ReplayFold
-from msa_reporting.replay_part import true_tables, worker_share
+from msa_reporting.replay_fold import FoldPart, RepeatedAcrossPartitions, ReplayFold, Seen
+from msa_reporting.replay_part import RunningPart, true_tables, worker_share
 
 from tests.reporting import builders as b
 from tests.reporting import synthetic
@@ -30,24 +37,35 @@ K = 5
 MAR, APR, MAY = date(2026, 3, 10), date(2026, 4, 2), date(2026, 5, 20)
 
 
-def in_two(ours: list[Stored], theirs: list[Stored], notes: Path) -> ReplayFold:
-    """``theirs`` folded as the second process does (its result through pickle), added to
-    the fold of ``ours``, then settled."""
-    second = EntrySpill(4, root=notes, first_seq=PART_SEQ)
-    try:
-        other = ReplayFold(second)
-        for n, item in enumerate(theirs):
-            other.fold(item, 2 * n + 2)
-        part: FoldPart = pickle.loads(pickle.dumps(other.part()))
-    finally:
-        second.close()
+def in_two(ours: list[Stored], theirs: list[Stored], notes: Path,
+           archived: Sequence[Stored] = ()) -> tuple[ReplayFold, Settled]:  # fmt: skip
+    """The replay's two processes: ``archived`` folded first (chunks 1, 2, ...), then
+    ``theirs`` as the second process folds them (given the ledger's ids kept so far; its
+    result through pickle, as across the process boundary) and ``ours`` here, numbered apart
+    (odd here, even there, after the archive's); then settled."""
     with EntrySpill(4) as spill:
         folding = ReplayFold(spill)
+        for n, item in enumerate(archived, start=1):
+            folding.fold(item, n)
+        base = len(archived)
+        second = EntrySpill(4, root=notes, first_seq=PART_SEQ)
+        try:
+            other = ReplayFold(second, Seen(folding.seen.of(LEDGER)))
+            for n, item in enumerate(theirs):
+                other.fold(item, base + 2 * n + 2)
+            part: FoldPart = pickle.loads(pickle.dumps(other.part()))
+        finally:
+            second.close()
         for n, item in enumerate(ours):
-            folding.fold(item, 2 * n + 1)
+            folding.fold(item, base + 2 * n + 1)
         folding.absorb(part)
-        folding.settle()
-    return folding
+        settled = folding.settle()
+    return folding, settled
+
+
+def later(offset: int, records: list[Stored]) -> list[Stored]:
+    """The records further down their partitions (past ``offset``)."""
+    return [replace(item, offset=item.offset + offset) for item in records]
 
 
 def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path: Path) -> None:
@@ -72,11 +90,39 @@ def test_two_processes_fold_the_world_of_one(reference: ReferenceData, tmp_path:
         ("i2", b.invoice("RE-2026-000002", "awo", "2026-04", [(2, "2026-04", 2100)])),
         partition=1,
     )  # fmt: skip
-    folding = in_two(ours, theirs, tmp_path)
+    folding, settled = in_two(ours, theirs, tmp_path)
     expected = project(live(ours + theirs), reference, K)
     assert folding.events == len(live(ours + theirs)) == 13
     assert figures_of(folding.world, reference, K, folding.events) == expected
     assert folding.world.hours.first_day == MAR and folding.world.hours.last_day == MAY
+    # what goes from the archive: each repeated record, in the chunk its process wrote
+    # (the second h2 here, 8th of ours: chunk 15; the second h6 there, 5th: chunk 10)
+    assert {(p.chunk, p.partition, p.offset) for p in settled.events} == {(15, 0, 2), (10, 1, 4)}
+    # and the repeated entry E-1 (a new event id, 3rd there: chunk 6) from the hour book,
+    # at its place in ours: behind the case's 3 numbers here, the 3rd of its there
+    assert {(p.chunk, p.offset, p.start) for p in settled.entries} - {
+        (p.chunk, p.offset, p.start) for p in settled.events
+    } == {(6, 2, 5)}  # fmt: skip
+
+
+def test_repeats_of_archived_events_in_the_second_process_count_once(
+    reference: ReferenceData, tmp_path: Path
+) -> None:
+    invoice = b.invoice("RE-2026-000001", "caritas", "2026-03", [(1, "2026-03", 10500)])
+    archived = delivered(("o1", b.opened(1, MAR)), ("i1", invoice),
+                         ("h1", b.hours(1, MAR, 30, entry="E-1")))  # fmt: skip
+    # the ledger partition read on past the archive: both delivered again, an hour entry
+    # under the invoice's id, and one more entry of the case (its book shifted behind ours)
+    theirs = later(10, delivered(("i1", invoice), ("h1", b.hours(1, MAR, 30, entry="E-1")),
+                                 ("i1", b.hours(1, APR, 5, entry="E-5")),
+                                 ("h2", b.hours(1, APR, 45, entry="E-2"))))  # fmt: skip
+    folding, settled = in_two([], theirs, tmp_path, archived)  # chunks 1-3, then 5, 7, ...
+    records = [*archived, *theirs]
+    assert folding.events == len(live(records)) == 4
+    assert figures_of(folding.world, reference, K, folding.events) == project(
+        live(records), reference, K
+    )
+    assert {(p.chunk, p.offset) for p in settled.events} == {(7, 11)}  # the second h1
 
 
 def test_an_event_id_on_both_sides_is_refused(tmp_path: Path) -> None:
@@ -136,8 +182,48 @@ def test_the_tallies_of_every_part_of_the_units_add_up_to_the_whole(
 
 
 def test_the_figures_counted_in_a_fork_are_those_of_one_process(
-    reference: ReferenceData,
+    reference: ReferenceData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = quarter_world(reference)
+    counted_here: list[int] = []  # the fork's own calls stay in the fork
+
+    def spied(w: World, r: ReferenceData, part: int = 0, parts: int = 1) -> Tallies:
+        counted_here.append(part)
+        return tallies(w, r, part, parts)
+
+    monkeypatch.setattr(replay_part, "tallies", spied)
     assert true_tables(world, reference, 2) == compute(world, reference)
+    assert counted_here == [0]  # the other half came from the fork, not a recount here
     assert true_tables(World(), reference, 2) == compute(World(), reference)
+
+
+def _dies(_sending: Connection) -> None:
+    os._exit(3)  # killed, say: no word sent
+
+
+def _fails(sending: Connection) -> None:
+    sending.send(("error", Gap("retention deleted records ...")))
+
+
+async def _second(target: Callable[[Connection], None]) -> RunningPart:
+    context = multiprocessing.get_context("spawn")
+    receiving, sending = context.Pipe(duplex=False)
+    process = context.Process(target=target, args=(sending,))
+    process.start()
+    sending.close()
+    return RunningPart(process, receiving, context.Value("q", 0, lock=False))
+
+
+async def test_a_second_process_that_dies_is_named_with_its_exit_code() -> None:
+    part = await _second(_dies)
+    with pytest.raises(
+        RuntimeError, match=r"second process ended without its result \(exit code 3\)"
+    ):
+        await part.result()
+
+
+async def test_the_second_processs_error_is_raised_in_the_replay() -> None:
+    part = await _second(_fails)
+    with pytest.raises(Gap, match="retention deleted"):
+        await part.result()
+    part.process.join()

@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import gc
 import itertools
+import os
 import sys
 import tempfile
 import time
@@ -171,18 +172,17 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
             for partition, offset in done.items():
                 start[partition] = max(start.get(partition, 0), offset)
         theirs: frozenset[tuple[str, int]] = frozenset()
+        ledger = settings.namespace.logical(settings.namespace.topic(settings.input_topics[LEDGER]))
         if workers > 1:
             sizes = await partition_sizes(settings, start)
             if sum(sizes.values()) >= parallel_from:
-                ledger = settings.namespace.logical(
-                    settings.namespace.topic(settings.input_topics[LEDGER])
-                )
                 theirs = worker_share(sizes, ledger)
         if theirs:
             ours = set(sizes) - theirs
             chunks.numbers = itertools.count(chunks.last + 1, 2)
             task = PartTask(settings, store.db.name, theirs, dict(start), Path(notes),
-                            chunks.last + 2, batch, allow_gap)  # fmt: skip
+                            chunks.last + 2, batch, allow_gap, folding.seen.of(ledger),
+                            os.getpid())  # fmt: skip
             shown = ", ".join(f"{topic}[{partition}]" for topic, partition in sorted(theirs))
             progress(f"a second process reads {shown}")
             async with running_part(task) as part:
@@ -191,6 +191,7 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
                                                  allow_gap=allow_gap, only=ours,
                                                  read_elsewhere=part.read):  # fmt: skip
                     await chunks.fold(folding, stored)
+                    part.check()  # its failure stops the replay now, not after this read
                 await chunks.flush()
 
                 def waiting(read: int) -> None:

@@ -25,9 +25,9 @@ from msa_reporting.domain.world import World
 class ReplayFold:
     """One world folded delivery by delivery; ``settle`` once the log is read."""
 
-    def __init__(self, spill: EntrySpill) -> None:
+    def __init__(self, spill: EntrySpill, seen: Seen | None = None) -> None:
         self.world = World(hours=HourBook(keys=None))
-        self.seen = Seen()
+        self.seen = seen or Seen()
         self.spill = spill
         self.events = 0
         self._parts: list[tuple[Part, int]] = []  # absorbed notes, with how many
@@ -52,9 +52,10 @@ class ReplayFold:
         return True
 
     def part(self) -> FoldPart:
-        """What this fold (of some partitions, in a process of its own) hands back."""
+        """What this fold (of some partitions, in a process of its own) hands back: the
+        ids it kept besides those it was given (``Seen.known``)."""
         self.spill.flush()
-        return FoldPart(self.world, self.seen, Part(self.spill.root, self.spill.buckets),
+        return FoldPart(self.world, self.seen.kept(), Part(self.spill.root, self.spill.buckets),
                         self.spill.count)  # fmt: skip
 
     def absorb(self, part: FoldPart) -> None:
@@ -97,10 +98,23 @@ class Seen:
     """The event ids delivered so far, per topic; a canonical UUID id as its 128-bit number
     (a third of the memory of its text), any other id as text: exact, as the inbox is."""
 
-    def __init__(self) -> None:
-        self._ids: dict[str, set[int | str]] = {}
+    def __init__(self, known: dict[str, set[int | str]] | None = None) -> None:
+        #: ids delivered before (folded by another process: the archive's), not counted
+        self._known = {topic: set(ids) for topic, ids in (known or {}).items()}
+        self._ids: dict[str, set[int | str]] = {t: set(ids) for t, ids in self._known.items()}
         self._keys: set[str] | None = None
         self.count = 0
+
+    def of(self, topic: str) -> dict[str, set[int | str]]:
+        """The ids kept on ``topic`` (to give a process that reads on there: ``known``)."""
+        return {topic: set(self._ids.get(topic, ()))}
+
+    def kept(self) -> Seen:
+        """The ids delivered here, without those ``known`` before."""
+        out = Seen()
+        out._ids = {t: ids - self._known.get(t, set()) for t, ids in self._ids.items()}
+        out.count = self.count
+        return out
 
     def first(self, stored: Stored) -> bool:
         ids = self._ids.setdefault(stored.topic, set())

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import ctypes.util
 import gc
 import itertools
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import time
+import traceback
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from msa_reporting.domain.compute import Counted, compute, tables, tallies
 from msa_reporting.domain.stored import Stored
 from msa_reporting.domain.table import FigureTable
 from msa_reporting.domain.world import World
-from msa_reporting.replay_fold import FoldPart, ReplayFold
+from msa_reporting.replay_fold import FoldPart, ReplayFold, Seen
 from msa_reporting.settings import ReportingSettings
 
 #: records to read below which the replay stays in one process (a second one takes a
@@ -103,6 +104,10 @@ class PartTask:
     first_chunk: int  # its chunk numbers: this one, then every second
     batch: int = 5000
     allow_gap: bool = False
+    #: the event ids the replay kept so far on the second process's topic (the archive's):
+    #: a delivery of one of them again is a repeat there too
+    known: dict[str, set[int | str]] = field(default_factory=dict)
+    parent: int = 0  # the replay's pid: the second process stops when it is gone
 
 
 @dataclass(frozen=True)
@@ -119,22 +124,46 @@ class RunningPart:
     process: multiprocessing.process.BaseProcess
     connection: Connection
     read_value: Synchronized[int]
+    _sent: PartResult | None = None
 
     def read(self) -> int:
         return int(self.read_value.value)
 
+    def check(self) -> None:
+        """Raise at once if the second process failed (the replay need not read on)."""
+        if self._sent is None and self.connection.poll(0):
+            self._sent = self._receive()
+        elif self._sent is None and not self.process.is_alive():
+            self._sent = self._receive() if self.connection.poll(0) else self._ended()
+
     async def result(self, waiting: Callable[[int], None] = lambda _n: None) -> PartResult:
         """Its result (``waiting`` is told the records it read every second meanwhile); its
         error is raised here."""
-        while not await asyncio.to_thread(self.connection.poll, 1.0):
-            if not self.process.is_alive():
-                raise RuntimeError(f"the replay's second process ended ({self.process.exitcode})")
-            waiting(self.read())
-        outcome, value = self.connection.recv()
+        while self._sent is None:
+            if await asyncio.to_thread(self.connection.poll, 1.0):
+                self._sent = self._receive()
+            elif not self.process.is_alive():
+                self.check()
+            else:
+                waiting(self.read())
+        return self._sent
+
+    def _receive(self) -> PartResult:
+        try:
+            outcome, value = self.connection.recv()
+        except (EOFError, OSError):  # it ended without a word: killed, or out of memory
+            return self._ended()
         if outcome == "error":
             raise value
         result: PartResult = value
         return result
+
+    def _ended(self) -> PartResult:
+        self.process.join(5)
+        raise RuntimeError(
+            f"the replay's second process ended without its result (exit code "
+            f"{self.process.exitcode}); rebuild again, or with --workers 1"
+        )
 
 
 @asynccontextmanager
@@ -162,7 +191,11 @@ def _main(task: PartTask, sending: Connection, read_value: Synchronized[int]) ->
     try:
         result = asyncio.run(_fold_part(task, read_value))
     except BaseException as exc:  # every failure goes back to the replay
-        sending.send(("error", exc))
+        print(f"second process: {traceback.format_exc()}", file=sys.stderr, flush=True)
+        try:
+            sending.send(("error", exc))
+        except Exception:  # an error that cannot be sent: its text is printed above
+            sending.send(("error", RuntimeError(f"second process: {exc!r}")))
         raise SystemExit(1) from None
     sending.send(("ok", result))
 
@@ -181,7 +214,7 @@ async def _fold_part(task: PartTask, read_value: Synchronized[int]) -> PartResul
         with collecting_less():
             spill = EntrySpill(root=task.notes, first_seq=PART_SEQ)
             try:
-                folding = ReplayFold(spill)
+                folding = ReplayFold(spill, Seen(task.known))
                 chunks = ChunkWriter(MongoStore(client[task.database]),
                                      itertools.count(task.first_chunk, 2))  # fmt: skip
                 async for stored in read_batches(settings, batch=task.batch, progress=say,
@@ -190,6 +223,8 @@ async def _fold_part(task: PartTask, read_value: Synchronized[int]) -> PartResul
                                                  only=task.partitions):  # fmt: skip
                     await chunks.fold(folding, stored)
                     read_value.value = counter.records
+                    if task.parent and os.getppid() != task.parent:
+                        raise SystemExit("the replay is gone: the second process stops")
                 await chunks.flush()
                 part = folding.part()
                 say(f"{counter.records:,} records folded in {time.monotonic() - began:.1f}s")
@@ -220,10 +255,15 @@ def true_tables(world: World, reference: ReferenceData,
         finally:
             os._exit(status)
     os.close(writing)
-    mine = tallies(world, reference, 0, 2)
-    with os.fdopen(reading, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        mine = tallies(world, reference, 0, 2)
+        with os.fdopen(reading, "rb") as pipe:
+            sent = pipe.read()
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
     theirs: dict[str, Counted] | None = pickle.loads(sent) if sent and status == 0 else None
     if theirs is None:  # the fork failed: count its units here
         theirs = {name: t.counted() for name, t in tallies(world, reference, 1, 2).items()}
@@ -236,12 +276,9 @@ def release_memory() -> None:
     """Hand memory that was freed but kept by the C allocator back to the system
     (``malloc_trim``; glibc only, elsewhere nothing): after the read, about 25 MiB of a
     year's fetch buffers, which the resident size would otherwise go on counting."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the C library already loaded
+    if trim is not None:  # glibc
+        trim(0)
 
 
 @contextmanager

@@ -33,8 +33,8 @@ Tallies = dict[str, "Tally"]
 
 def tallies(world: World, reference: ReferenceData, part: int = 0, parts: int = 1) -> Tallies:
     """Every figure's tally of the contributions of one ``part`` of ``parts`` of the units
-    (every ``parts``-th, from the ``part``-th): the tallies of all parts, ``absorb``-ed into
-    one, are the tallies of all units (a unit counts in its part only)."""
+    (chosen by a hash of the unit): the tallies of all parts, ``absorb``-ed into one, are
+    the tallies of all units (a unit counts in its part only)."""
     found = {f.id: Tally(f) for f in FIGURES}
     span = business_span(world)
     if span is not None:

@@ -7,7 +7,7 @@ ResidenceStatusChanged); the region follows from the district, the field from th
 
 from __future__ import annotations
 
-import itertools
+import zlib
 from collections.abc import Iterator
 from datetime import date
 from typing import NamedTuple
@@ -97,11 +97,12 @@ def contributions(world: World, reference: ReferenceData, months: tuple[str, ...
                   part: int = 0, parts: int = 1) -> Iterator[Contribution]:  # fmt: skip
     """Every contribution to every figure, those of one unit (person, or case where no
     person is known) one after another; stocks are counted on each month's last day. Only
-    every ``parts``-th unit from the ``part``-th (in an order the world decides)."""
+    the units of ``part`` of ``parts`` (by a hash of the unit: the same in every process)."""
     join = Joiner(world, reference)
     days = [stock_day(month, as_of) for month in months]
-    units = list(_by_unit(world).values())
-    for flows, case_ids in itertools.islice(units, part, None, parts):
+    for unit, (flows, case_ids) in _by_unit(world).items():
+        if parts > 1 and zlib.crc32(unit.encode()) % parts != part:
+            continue
         for figure, o in flows:
             yield join.contribution(figure, o, o.on)
         for case_id in case_ids:
