@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from msa_contracts.reference import load_reference
+from msa_ops.bench.cleanup import RUN, leftovers, remove
 from msa_ops.bench.cli import write_docs
 from msa_ops.bench.cost import server_pids
 from msa_ops.bench.report import markdown, rich_table, targets
@@ -62,6 +63,16 @@ async def test_the_quick_pieces_produce_positive_figures_in_the_json_shape(
     assert "| billing scenario | document writes per entry" in markdown(result)
     assert rich_table(result).row_count > 10
     _docs_are_written_between_their_markers(result, tmp_path)
+    await _the_run_leaves_nothing_behind(infra, cfg.run)
+
+
+async def _the_run_leaves_nothing_behind(infra: Any, run: str) -> None:
+    found = await leftovers(infra.kafka_bootstrap, infra.mongodb_uri, run)
+    assert found.topics and found.databases  # its topics and the billing and replay databases
+    assert all(t.startswith(run) for t in found.topics + found.databases)
+    await remove(infra.kafka_bootstrap, infra.mongodb_uri, found)
+    assert not await leftovers(infra.kafka_bootstrap, infra.mongodb_uri, run)
+    assert RUN.match(run)  # what `msa bench --clean` would find, too
 
 
 def _docs_are_written_between_their_markers(result: dict[str, Any], tmp_path: Path) -> None:

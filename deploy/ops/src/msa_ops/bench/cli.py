@@ -13,10 +13,10 @@ import typer
 from msa_contracts.reference import load_reference
 from rich.console import Console
 
+from msa_ops.bench.cleanup import leftovers, remove
 from msa_ops.bench.cost import server_pids
 from msa_ops.bench.report import blocks, markdown, replace_block, rich_table, summary
-from msa_ops.bench.run import BenchConfig, ceiling_databases, run_bench
-from msa_ops.bench.store import drop_databases
+from msa_ops.bench.run import BenchConfig, run_bench
 from msa_ops.infra.cli import start_for_command
 from msa_ops.infra.settings import InfraSettings
 from msa_ops.keys import ensure_local_keys
@@ -51,8 +51,22 @@ def bench(
     readme: Annotated[
         Path, typer.Option(help="Where --markdown puts the summary lines (between markers).")
     ] = Path("README.md"),
+    keep: Annotated[
+        bool,
+        typer.Option(help="Keep the run's topics and databases (to replay them again by hand)."),
+    ] = False,
+    clean: Annotated[
+        bool,
+        typer.Option(
+            help="Remove what earlier runs kept or left (topics and databases named "
+            "bench<run>), then stop: measure nothing."
+        ),
+    ] = False,
 ) -> None:
     """Measure ceilings, billing, latency, memory, scaling and reporting replay in one run."""
+    if clean:
+        _clean()
+        return
     if quick:
         entries, persons = min(entries, 200), min(persons, 300)
     if only not in (None, "replay", "billing"):
@@ -85,10 +99,25 @@ def bench(
     console.print(rich_table(result))
     if markdown_out:
         write_docs(result, markdown_out, readme)
-    if not cfg.only_replay:
-        say("dropping the ceilings' databases (SecantusDB: minutes)")
-        asyncio.run(drop_databases(infra.mongodb_uri, ceiling_databases(cfg)))
+    if keep:
+        console.print(f"kept the run's topics and databases (named {run}…)")
+    else:
+        say("removing the run's topics and databases (SecantusDB: minutes for a full run)")
+        found = asyncio.run(leftovers(infra.kafka_bootstrap, infra.mongodb_uri, run))
+        asyncio.run(remove(infra.kafka_bootstrap, infra.mongodb_uri, found, say))
     console.print(f"JSON: {out}; done in {time.monotonic() - began:.0f}s")
+
+
+def _clean() -> None:
+    settings = InfraSettings.from_env()
+    infra = start_for_command(settings, console)
+    found = asyncio.run(leftovers(infra.kafka_bootstrap, infra.mongodb_uri))
+    if not found:
+        console.print("no topics or databases of earlier bench runs")
+        return
+    console.print(f"{len(found.topics)} topics and {len(found.databases)} databases of earlier "
+                  "bench runs")  # fmt: skip
+    asyncio.run(remove(infra.kafka_bootstrap, infra.mongodb_uri, found, console.print))
 
 
 def write_docs(result: dict[str, Any], docs: Path, readme: Path) -> None:

@@ -74,7 +74,7 @@ async def store_ceiling(
     """Entries per second the store takes as raw bulk inserts (four documents each), into
     plain collections or, ``indexed``, into ones with billing's indexes; and the CPU seconds
     the store process (``store_pid``, if local) spent on those inserts. The caller drops
-    ``database`` (``drop_databases``) once nothing is measured any more."""
+    ``database`` (the run's clean-up, ``cleanup.remove``) once nothing is measured any more."""
     client = connect(mongodb_uri, app_name="msa-bench-store")
     db = client[database]
     try:
@@ -101,16 +101,5 @@ async def store_ceiling(
             c1 = cpu_seconds(store_pid) if store_pid else None
             cpu += (c1 - c0) if c0 is not None and c1 is not None else 0.0
         return Rate(entries, busy), (cpu if store_pid else None)
-    finally:
-        await client.close()
-
-
-async def drop_databases(mongodb_uri: str, databases: list[str]) -> None:
-    """Drop the ceilings' databases. SecantusDB deletes key by key (minutes for a 100,000
-    entry ceiling), so this runs after the last measurement, not between them."""
-    client = connect(mongodb_uri, app_name="msa-bench-store")
-    try:
-        for name in databases:
-            await client.drop_database(name)
     finally:
         await client.close()
