@@ -59,6 +59,7 @@ from msa_reporting.replay_part import (
     PARALLEL_FROM,
     ChunkWriter,
     PartTask,
+    RunningPart,
     collecting_less,
     release_memory,
     running_part,
@@ -171,6 +172,19 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
                 await chunks.fold(folding, stored)
             for partition, offset in done.items():
                 start[partition] = max(start.get(partition, 0), offset)
+
+        async def read(only: set[tuple[str, int]] | None = None,
+                       part: RunningPart | None = None) -> None:  # fmt: skip
+            """Fold the topics past ``start`` (of the partitions ``only`` names)."""
+            elsewhere = part.read if part is not None else lambda: 0
+            async for stored in read_batches(settings, batch=batch, progress=progress,
+                                             counter=counter, start=start, allow_gap=allow_gap,
+                                             only=only, read_elsewhere=elsewhere):  # fmt: skip
+                await chunks.fold(folding, stored)
+                if part is not None:
+                    part.check()  # its failure stops the replay now, not after this read
+            await chunks.flush()
+
         theirs: frozenset[tuple[str, int]] = frozenset()
         ledger = settings.namespace.logical(settings.namespace.topic(settings.input_topics[LEDGER]))
         if workers > 1:
@@ -178,7 +192,6 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
             if sum(sizes.values()) >= parallel_from:
                 theirs = worker_share(sizes, ledger)
         if theirs:
-            ours = set(sizes) - theirs
             chunks.numbers = itertools.count(chunks.last + 1, 2)
             task = PartTask(settings, store.db.name, theirs, dict(start), Path(notes),
                             chunks.last + 2, batch, allow_gap, folding.seen.of(ledger),
@@ -186,28 +199,18 @@ async def _fold_log(settings: ReportingSettings, store: MongoStore, batch: int,
             shown = ", ".join(f"{topic}[{partition}]" for topic, partition in sorted(theirs))
             progress(f"a second process reads {shown}")
             async with running_part(task) as part:
-                async for stored in read_batches(settings, batch=batch, progress=progress,
-                                                 counter=counter, start=start,
-                                                 allow_gap=allow_gap, only=ours,
-                                                 read_elsewhere=part.read):  # fmt: skip
-                    await chunks.fold(folding, stored)
-                    part.check()  # its failure stops the replay now, not after this read
-                await chunks.flush()
+                await read(set(sizes) - theirs, part)
 
-                def waiting(read: int) -> None:
-                    progress(f"read {counter.records + read:,} records, waiting for the second "
-                             "process")  # fmt: skip
+                def waiting(there: int) -> None:
+                    progress(f"read {counter.records + there:,} records, waiting for the "
+                             "second process")  # fmt: skip
 
                 result = await part.result(waiting)
             folding.absorb(result.fold)
             counter.records += result.records
             counter.replacements.update(result.replacements)
         else:
-            async for stored in read_batches(settings, batch=batch, progress=progress,
-                                             counter=counter, start=start,
-                                             allow_gap=allow_gap):  # fmt: skip
-                await chunks.fold(folding, stored)
-            await chunks.flush()
+            await read()
         settled = folding.settle()
     if settled.entries:
         progress(f"dropped {len(settled.entries):,} repeated hour entries")

@@ -10,7 +10,7 @@ another process come back as a ``FoldPart`` that ``absorb`` adds before settling
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from msa_contracts.events import HoursAccepted
 
@@ -62,7 +62,7 @@ class ReplayFold:
         """Add the fold of other partitions (disjoint from this one's) before ``settle``."""
         self.seen.absorb(part.seen)
         shift = self.world.absorb(part.world)
-        self._parts.append((Part(part.notes.root, part.notes.buckets, shift), part.noted))
+        self._parts.append((replace(part.notes, shift=shift), part.noted))
 
     def settle(self) -> Settled:
         """Drop the hour entries that repeat an earlier one; returns what was dropped (the

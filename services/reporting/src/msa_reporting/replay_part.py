@@ -237,9 +237,9 @@ async def _fold_part(task: PartTask, read_value: Synchronized[int]) -> PartResul
 
 def true_tables(world: World, reference: ReferenceData,
                 processes: int = 2) -> dict[str, FigureTable]:  # fmt: skip
-    """``compute`` with the units over two processes: a fork counts every second unit (the
-    world is frozen out of the collector, so the fork reads it in place) and sends its
-    tallies back through a pipe. Where there is no fork, or it fails, one process counts."""
+    """``compute`` with the units over two processes: a fork counts half of them (the world
+    is frozen out of the collector, so the fork reads it in place) and sends its tallies
+    back through a pipe. Where there is no fork, or it fails, one process counts."""
     if processes < 2 or not hasattr(os, "fork"):
         return compute(world, reference)
     reading, writing = os.pipe()
@@ -248,15 +248,14 @@ def true_tables(world: World, reference: ReferenceData,
         status = 1
         try:
             os.close(reading)
-            counted = {name: t.counted() for name, t in tallies(world, reference, 1, 2).items()}
             with os.fdopen(writing, "wb") as out:
-                out.write(pickle.dumps(counted, protocol=pickle.HIGHEST_PROTOCOL))
+                out.write(pickle.dumps(_other_half(world, reference), pickle.HIGHEST_PROTOCOL))
             status = 0
         finally:
             os._exit(status)
     os.close(writing)
     try:
-        mine = tallies(world, reference, 0, 2)
+        months, mine = tallies(world, reference, 0, 2)
         with os.fdopen(reading, "rb") as pipe:
             sent = pipe.read()
     except BaseException:
@@ -266,10 +265,15 @@ def true_tables(world: World, reference: ReferenceData,
         _, status = os.waitpid(pid, 0)
     theirs: dict[str, Counted] | None = pickle.loads(sent) if sent and status == 0 else None
     if theirs is None:  # the fork failed: count its units here
-        theirs = {name: t.counted() for name, t in tallies(world, reference, 1, 2).items()}
+        theirs = _other_half(world, reference)
     for name, tally in mine.items():
         tally.absorb(theirs[name])
-    return tables(world, reference, mine)
+    return tables(months, mine, reference)
+
+
+def _other_half(world: World, reference: ReferenceData) -> dict[str, Counted]:
+    """What the tallies of the fork's half of the units counted."""
+    return {name: t.counted() for name, t in tallies(world, reference, 1, 2)[1].items()}
 
 
 def release_memory() -> None:

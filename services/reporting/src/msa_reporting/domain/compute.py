@@ -25,29 +25,30 @@ def as_of(world: World) -> date | None:
 def compute(world: World, reference: ReferenceData) -> dict[str, FigureTable]:
     """Every figure's true table (before suppression), each contribution added to its
     figure's tally as it is joined: none is kept, so memory stays with the cells."""
-    return tables(world, reference, tallies(world, reference))
+    return tables(*tallies(world, reference), reference)
 
 
 Tallies = dict[str, "Tally"]
 
 
-def tallies(world: World, reference: ReferenceData, part: int = 0, parts: int = 1) -> Tallies:
-    """Every figure's tally of the contributions of one ``part`` of ``parts`` of the units
-    (chosen by a hash of the unit): the tallies of all parts, ``absorb``-ed into one, are
-    the tallies of all units (a unit counts in its part only)."""
+def tallies(world: World, reference: ReferenceData, part: int = 0,
+            parts: int = 1) -> tuple[tuple[str, ...], Tallies]:  # fmt: skip
+    """The months reported and every figure's tally of the contributions of one ``part``
+    of ``parts`` of the units (chosen by a hash of the unit): the tallies of all parts,
+    ``absorb``-ed into one, are the tallies of all units (a unit counts in its part only)."""
     found = {f.id: Tally(f) for f in FIGURES}
     span = business_span(world)
-    if span is not None:
-        months = months_between(*span)
-        for c in contributions(world, reference, months, span[1], part, parts):
-            found[c.figure].add(c)
-    return found
+    if span is None:
+        return (), found
+    months = months_between(*span)
+    for c in contributions(world, reference, months, span[1], part, parts):
+        found[c.figure].add(c)
+    return months, found
 
 
-def tables(world: World, reference: ReferenceData, found: Tallies) -> dict[str, FigureTable]:
-    """The true tables of every figure's tally."""
-    span = business_span(world)
-    months = months_between(*span) if span is not None else ()
+def tables(months: tuple[str, ...], found: Tallies,
+           reference: ReferenceData) -> dict[str, FigureTable]:  # fmt: skip
+    """The true tables of every figure's tally over ``months``."""
     return {f.id: found[f.id].table(months, reference) for f in FIGURES}
 
 
